@@ -1,0 +1,132 @@
+//! `geoevents build`: the main job.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use geoevents::pipeline::{build, files, BuildOptions, BuildReport};
+
+use super::{PlacesArg, EXIT_FAILURE};
+
+/// Geocode the events and write the layers and tables.
+///
+/// Reads the place table and the events, resolves every event's place text
+/// (see `geoevents geocode --help` for the rules), measures every strike
+/// against every base on the WGS84 ellipsoid, and writes into DIR:
+/// strikes.geojson, attacks.geojson, bases.geojson (RFC 7946), distances.csv
+/// and unresolved.csv. Files are written to temporary names and renamed when
+/// all are complete: invalid input changes nothing in DIR.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  geoevents build
+  geoevents build --events my-events.csv --out /tmp/layers
+  geoevents build --strict          exit 1 if any event's place did not resolve
+
+Exit status: 0 success; 1 invalid input, or --strict with unresolved events; 2 usage error.")]
+pub struct Args {
+    #[command(flatten)]
+    places: PlacesArg,
+    /// The events file (CSV with at least id,date,kind,subtype,actor,target,place,killed_low,killed_high,injured_low,injured_high,sources,notes; other columns are carried through).
+    #[arg(long, value_name = "FILE", default_value = "events/events.csv")]
+    events: PathBuf,
+    /// Directory to write the outputs into; created if missing.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    out: PathBuf,
+    /// Exit with status 1 when any event's place is unresolved or ambiguous.
+    #[arg(long)]
+    strict: bool,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+pub fn run(args: Args) -> geoevents::Result<ExitCode> {
+    let options = BuildOptions {
+        places: args.places.places,
+        events: args.events,
+        out: args.out,
+    };
+    let report = build(&options)?;
+    if !args.quiet {
+        for line in summary(&report, &options.events, &options.out) {
+            eprintln!("geoevents: {line}");
+        }
+    }
+    if args.strict && report.unresolved() > 0 {
+        eprintln!(
+            "geoevents: error: {} events did not resolve (--strict); see {}",
+            report.unresolved(),
+            options.out.join(files::UNRESOLVED).display()
+        );
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The build summary, one line per item, without the prefix.
+fn summary(report: &BuildReport, events: &Path, out: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    let share = if report.events_read == 0 {
+        100.0
+    } else {
+        100.0 * report.geocoded as f64 / report.events_read as f64
+    };
+    lines.push(format!(
+        "{} events read from {}: {} geocoded ({share:.1}%), {} unresolved",
+        report.events_read,
+        events.display(),
+        report.geocoded,
+        report.unresolved()
+    ));
+    let tally = |counts: &std::collections::BTreeMap<&str, usize>| {
+        counts
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if report.geocoded > 0 {
+        lines.push(format!(
+            "matched by {}; precision {}",
+            tally(&report.by_match),
+            tally(&report.by_precision)
+        ));
+    }
+    for u in &report.unresolved_sample {
+        let hint = if u.candidates.is_empty() {
+            String::new()
+        } else {
+            format!("; candidates: {}", u.candidates)
+        };
+        lines.push(format!(
+            "unresolved: line {}, event {}: place {:?} is {}{hint}",
+            u.line,
+            u.event_id,
+            u.place,
+            u.reason.as_str()
+        ));
+    }
+    if report.unresolved() > report.unresolved_sample.len() {
+        lines.push(format!(
+            "… {} more unresolved events",
+            report.unresolved() - report.unresolved_sample.len()
+        ));
+    }
+    for warning in &report.warnings {
+        lines.push(format!("warning: {warning}"));
+    }
+    let written: Vec<String> = [
+        (files::STRIKES, "features"),
+        (files::ATTACKS, "features"),
+        (files::BASES, "features"),
+        (files::DISTANCES, "rows"),
+        (files::UNRESOLVED, "rows"),
+    ]
+    .iter()
+    .map(|(name, unit)| {
+        let n = report.counts.get(name).copied().unwrap_or(0);
+        format!("{} ({n} {unit})", out.join(name).display())
+    })
+    .collect();
+    lines.push(format!("wrote {}", written.join(", ")));
+    lines
+}

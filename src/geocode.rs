@@ -1,0 +1,718 @@
+//! Resolving place text to a row of the place table.
+//!
+//! [`PlaceIndex`] is built once from the place table; every query then runs
+//! through the same stages, stopping at the first that decides:
+//!
+//! 1. **exact**: the text is a place's id, name, alias or Arabic name,
+//!    character for character (`match` = `id`, `name` or `alias`);
+//! 2. **normalised**: [`normalize`]d text equals a normalised name or alias,
+//!    or its core without feature words does and the feature word fits the
+//!    place's kind ("Erbil base" is the air base, not the city) (`normalized`);
+//! 3. **relative phrase**: "near X", "outside X", "X area", "south of X",
+//!    "20 km south of X", "western X": X is resolved through all stages and the
+//!    precision and uncertainty are widened (see [`Relation`]);
+//! 4. **fuzzy**: the closest normalised name by edit distance, allowed 1 edit
+//!    for 6–9 letters and 2 for 10 or more, never for shorter names (a
+//!    five-letter "Assad" is a family name one edit from "Asad"), and only
+//!    when no other place is as close (`fuzzy`, with a score).
+//!
+//! A name that two places share, at any stage, is reported ambiguous with
+//! its candidates; a name nothing matches is reported unknown with the
+//! closest names as suggestions. Nothing is guessed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::distance::destination;
+use crate::model::{LatLon, MatchKind, Place, PlaceKind, Precision};
+use crate::normalize::{core_name, edit_distance, normalize, FeatureHint};
+
+/// Metres added to a place's uncertainty for "near X", by the kind of X.
+const NEAR_SITE_EXTRA_M: u32 = 10_000;
+const NEAR_GOVERNORATE_EXTRA_M: u32 = 25_000;
+const NEAR_COUNTRY_EXTRA_M: u32 = 50_000;
+/// Metres added for "south of X" with no distance: such phrases are used up
+/// to about 100 km out ("Jurf al-Sakhar, south of Baghdad" is 55 km).
+const DIRECTION_EXTRA_M: u32 = 100_000;
+/// For "N km south of X": the point is moved N km, and a quarter of N (at
+/// least 5 km) is added, since reported distances are rounded.
+const STATED_DISTANCE_MIN_EXTRA_M: f64 = 5_000.0;
+/// Up to this stated distance, "N km from X" is still "near X".
+const NEAR_STATED_DISTANCE_M: f64 = 25_000.0;
+/// How many candidates an unresolved query lists.
+const MAX_CANDIDATES: usize = 5;
+
+/// How the event stands to the place its text names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Relation {
+    /// At or in the place.
+    At,
+    /// "near X", "outside X", "X area".
+    Near,
+    /// "south of X", "20 km south of X".
+    Direction {
+        /// The direction word, lower case ("south", "north east").
+        word: String,
+        /// Bearing of the direction, degrees.
+        bearing_deg: f64,
+        /// The stated distance, metres, if any.
+        distance_m: Option<f64>,
+    },
+    /// "western X", "central X": a part of the place.
+    Part(String),
+}
+
+impl Relation {
+    /// The relation as written in the `relation` field: `at`, `near`,
+    /// `south of`, `20 km south of`, `western`.
+    pub fn text(&self) -> String {
+        match self {
+            Relation::At => "at".to_string(),
+            Relation::Near => "near".to_string(),
+            Relation::Direction {
+                word,
+                distance_m: None,
+                ..
+            } => format!("{word} of"),
+            Relation::Direction {
+                word,
+                distance_m: Some(d),
+                ..
+            } => format!("{} km {word} of", format_km(*d)),
+            Relation::Part(word) => word.clone(),
+        }
+    }
+}
+
+fn format_km(m: f64) -> String {
+    let km = m / 1000.0;
+    if km.fract() == 0.0 {
+        format!("{km:.0}")
+    } else {
+        format!("{km}")
+    }
+}
+
+/// A place text resolved to a place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolved<'a> {
+    /// The place the text names.
+    pub place: &'a Place,
+    /// How the name was matched.
+    pub match_kind: MatchKind,
+    /// 1.0 for every match but `fuzzy`, where it is 1 − edits ÷ length.
+    pub score: f64,
+    /// How the event stands to the place.
+    pub relation: Relation,
+    /// How precisely the event is placed.
+    pub precision: Precision,
+    /// Where to draw the event: the place's point, or for "N km south of X"
+    /// the point N km south of it.
+    pub position: LatLon,
+    /// Radius in metres that bounds where the event is.
+    pub uncertainty_m: u32,
+}
+
+/// Why a place text did not resolve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UnresolvedReason {
+    /// The place field is empty.
+    Empty,
+    /// No place has this name.
+    Unknown,
+    /// Two or more places have this name equally well.
+    Ambiguous,
+}
+
+impl UnresolvedReason {
+    /// The value written in the `reason` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnresolvedReason::Empty => "empty",
+            UnresolvedReason::Unknown => "unknown",
+            UnresolvedReason::Ambiguous => "ambiguous",
+        }
+    }
+}
+
+/// A place that a query could mean, with how close it came.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate<'a> {
+    /// The place.
+    pub place: &'a Place,
+    /// 1.0 for an exact or normalised tie, else 1 − edits ÷ length.
+    pub score: f64,
+}
+
+/// A place text that did not resolve, with what it might have meant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unresolved<'a> {
+    /// Why it did not resolve.
+    pub reason: UnresolvedReason,
+    /// For `ambiguous`, the tied places; for `unknown`, the closest names.
+    pub candidates: Vec<Candidate<'a>>,
+}
+
+impl Unresolved<'_> {
+    /// The candidates as one line: `id (Name, 0.875); id (Name, 0.750)`.
+    pub fn candidates_text(&self) -> String {
+        self.candidates
+            .iter()
+            .map(|c| format!("{} ({}, {:.3})", c.place.id, c.place.name, c.score))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// The outcome of geocoding one place text.
+pub type Resolution<'a> = Result<Resolved<'a>, Unresolved<'a>>;
+
+/// The place table, indexed for look-up by every spelling it knows.
+#[derive(Debug)]
+pub struct PlaceIndex {
+    places: Vec<Place>,
+    exact: HashMap<String, Vec<(usize, MatchKind)>>,
+    normalized: HashMap<String, Vec<usize>>,
+    /// Cores of every spelling, for queries that carry a feature word.
+    core: HashMap<String, Vec<usize>>,
+    /// Cores of ids and names only, for queries without a feature word: a
+    /// bare "Assad" must not reach the air base through its alias
+    /// "Al-Assad air base", nor "Qadisiyah" through "Qadisiyah Airbase".
+    core_of_names: HashMap<String, Vec<usize>>,
+    /// Every distinct normalised and core key with its place, for the fuzzy
+    /// stage, and whether the query needs a feature word to use it.
+    fuzzy_keys: Vec<(String, usize, bool)>,
+    warnings: Vec<String>,
+}
+
+/// A stage's raw answer: matching places in table order, none, or several.
+fn push_unique(list: &mut Vec<usize>, i: usize) {
+    if !list.contains(&i) {
+        list.push(i);
+    }
+}
+
+impl PlaceIndex {
+    /// Indexes a validated place table (see [`crate::places::read_places`]).
+    pub fn new(places: Vec<Place>) -> Self {
+        let mut exact: HashMap<String, Vec<(usize, MatchKind)>> = HashMap::new();
+        let mut normalized: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut core: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut core_of_names: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, place) in places.iter().enumerate() {
+            let spellings = std::iter::once((place.id.as_str(), MatchKind::Id))
+                .chain(std::iter::once((place.name.as_str(), MatchKind::Name)))
+                .chain(place.aliases.iter().map(|a| (a.as_str(), MatchKind::Alias)))
+                .chain(
+                    (!place.name_ar.is_empty())
+                        .then_some((place.name_ar.as_str(), MatchKind::Alias)),
+                );
+            for (text, kind) in spellings {
+                let entry = exact.entry(text.to_string()).or_default();
+                if !entry.iter().any(|&(j, _)| j == i) {
+                    entry.push((i, kind));
+                }
+                let key = normalize(text);
+                if key.is_empty() {
+                    continue;
+                }
+                let core_key = core_name(&key).core;
+                push_unique(normalized.entry(key).or_default(), i);
+                if core_key.is_empty() {
+                    continue;
+                }
+                if matches!(kind, MatchKind::Id | MatchKind::Name) {
+                    push_unique(core_of_names.entry(core_key.clone()).or_default(), i);
+                }
+                push_unique(core.entry(core_key).or_default(), i);
+            }
+        }
+        // A key of the alias cores alone is only for queries with a feature
+        // word, as in the exact core stage.
+        let mut fuzzy: BTreeMap<(String, usize), bool> = BTreeMap::new();
+        for (key, ids) in normalized.iter().chain(core_of_names.iter()) {
+            for &i in ids {
+                fuzzy.insert((key.clone(), i), false);
+            }
+        }
+        for (key, ids) in &core {
+            for &i in ids {
+                fuzzy.entry((key.clone(), i)).or_insert(true);
+            }
+        }
+        let warnings = collision_warnings(&places, &exact, &normalized);
+        PlaceIndex {
+            places,
+            exact,
+            normalized,
+            core,
+            core_of_names,
+            fuzzy_keys: fuzzy
+                .into_iter()
+                .map(|((key, i), needs_hint)| (key, i, needs_hint))
+                .collect(),
+            warnings,
+        }
+    }
+
+    /// The places, in table order.
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// Spellings that name two places: every query for them is reported
+    /// ambiguous, so a curator should look at them.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Resolves one place text.
+    ///
+    /// ```
+    /// use geoevents::geocode::PlaceIndex;
+    /// use geoevents::model::MatchKind;
+    /// use geoevents::places::read_places;
+    /// let csv = "id,name,kind,aliases,name_ar,lat,lon,admin1,country,uncertainty_m,source\n\
+    ///   al-asad-air-base,Al-Asad Air Base,base,Ain al-Asad,,33.7856,42.4412,Al-Anbar,Iraq,4000,OurAirports\n";
+    /// let index = PlaceIndex::new(read_places("places.csv".as_ref(), csv.as_bytes()).unwrap());
+    /// let hit = index.resolve("near Ayn al Asad airbase").unwrap();
+    /// assert_eq!(hit.place.id, "al-asad-air-base");
+    /// assert_eq!(hit.precision.as_str(), "near-site");
+    /// assert!(index.resolve("Bashar al-Assad").is_err());
+    /// ```
+    pub fn resolve(&self, text: &str) -> Resolution<'_> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(self.unresolved(UnresolvedReason::Empty, Vec::new()));
+        }
+        if let Some(found) = self.direct(text)? {
+            return Ok(found);
+        }
+        if let Some((relation, rest)) = split_relation(text) {
+            let inner = match self.direct(rest)? {
+                Some(found) => found,
+                None => self.fuzzy(rest)?,
+            };
+            return Ok(apply_relation(inner, relation));
+        }
+        self.fuzzy(text)
+    }
+
+    /// The exact and normalised stages: `Ok(None)` when neither decides.
+    fn direct(&self, text: &str) -> Result<Option<Resolved<'_>>, Unresolved<'_>> {
+        if let Some(hits) = self.exact.get(text) {
+            return match hits.as_slice() {
+                [(i, kind)] => Ok(Some(self.resolved(*i, *kind, 1.0))),
+                many => Err(self.tie(many.iter().map(|&(i, _)| i).collect(), 1.0)),
+            };
+        }
+        let key = normalize(text);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        let core = core_name(&key);
+        let fits = |i: &usize| hint_fits(core.hint, self.places[*i].kind);
+        if let Some(hits) = self.normalized.get(&key) {
+            let narrowed: Vec<usize> = hits.iter().copied().filter(fits).collect();
+            let hits = if narrowed.is_empty() {
+                hits.clone()
+            } else {
+                narrowed
+            };
+            return match hits.as_slice() {
+                [i] => Ok(Some(self.resolved(*i, MatchKind::Normalized, 1.0))),
+                _ => Err(self.tie(hits, 1.0)),
+            };
+        }
+        let cores = if core.hint.is_some() {
+            &self.core
+        } else {
+            &self.core_of_names
+        };
+        if let Some(hits) = cores.get(&core.core) {
+            let hits: Vec<usize> = hits.iter().copied().filter(fits).collect();
+            return match hits.as_slice() {
+                [] => Ok(None),
+                [i] => Ok(Some(self.resolved(*i, MatchKind::Normalized, 1.0))),
+                _ => Err(self.tie(hits, 1.0)),
+            };
+        }
+        Ok(None)
+    }
+
+    /// The fuzzy stage: a unique closest place within the edit budget, else
+    /// ambiguous (a tie) or unknown (with the closest names as suggestions).
+    fn fuzzy(&self, text: &str) -> Resolution<'_> {
+        let key = normalize(text);
+        let core = core_name(&key);
+        let budget = edit_budget(key.chars().count());
+        let mut best: Vec<(usize, usize, f64)> = Vec::new(); // (place, edits, score)
+        for query in [&key, &core.core] {
+            if query.is_empty() {
+                continue;
+            }
+            let query_len = query.chars().count();
+            for (name, i, needs_hint) in &self.fuzzy_keys {
+                if (*needs_hint && core.hint.is_none())
+                    || !hint_fits(core.hint, self.places[*i].kind)
+                {
+                    continue;
+                }
+                let name_len = name.chars().count();
+                // A length gap bigger than the suggestion budget cannot be close.
+                if query_len.abs_diff(name_len) > query_len / 2 {
+                    continue;
+                }
+                let edits = edit_distance(query, name);
+                let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
+                match best.iter_mut().find(|(j, _, _)| j == i) {
+                    Some(entry) if entry.1 > edits || (entry.1 == edits && entry.2 < score) => {
+                        *entry = (*i, edits, score);
+                    }
+                    Some(_) => {}
+                    None => best.push((*i, edits, score)),
+                }
+            }
+        }
+        best.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+        let within: Vec<&(usize, usize, f64)> = best.iter().filter(|b| b.1 <= budget).collect();
+        match within.as_slice() {
+            [] => {
+                let limit = (key.chars().count() / 2).max(2);
+                let suggestions = best
+                    .iter()
+                    .filter(|b| b.1 <= limit)
+                    .take(MAX_CANDIDATES)
+                    .map(|&(i, _, score)| self.candidate(i, score))
+                    .collect();
+                Err(self.unresolved(UnresolvedReason::Unknown, suggestions))
+            }
+            [first, rest @ ..] => {
+                if rest.iter().any(|b| b.1 == first.1) {
+                    let tied = within
+                        .iter()
+                        .filter(|b| b.1 == first.1)
+                        .map(|&&(i, _, score)| self.candidate(i, score))
+                        .collect();
+                    Err(self.unresolved(UnresolvedReason::Ambiguous, tied))
+                } else {
+                    Ok(self.resolved(first.0, MatchKind::Fuzzy, round3(first.2)))
+                }
+            }
+        }
+    }
+
+    fn resolved(&self, i: usize, match_kind: MatchKind, score: f64) -> Resolved<'_> {
+        let place = &self.places[i];
+        Resolved {
+            place,
+            match_kind,
+            score,
+            relation: Relation::At,
+            precision: at_precision(place.kind),
+            position: place.position,
+            uncertainty_m: place.uncertainty_m,
+        }
+    }
+
+    fn candidate(&self, i: usize, score: f64) -> Candidate<'_> {
+        Candidate {
+            place: &self.places[i],
+            score: round3(score),
+        }
+    }
+
+    fn tie(&self, mut places: Vec<usize>, score: f64) -> Unresolved<'_> {
+        places.sort_by(|&a, &b| self.places[a].id.cmp(&self.places[b].id));
+        let candidates = places
+            .into_iter()
+            .map(|i| self.candidate(i, score))
+            .collect();
+        self.unresolved(UnresolvedReason::Ambiguous, candidates)
+    }
+
+    fn unresolved<'a>(
+        &'a self,
+        reason: UnresolvedReason,
+        candidates: Vec<Candidate<'a>>,
+    ) -> Unresolved<'a> {
+        Unresolved { reason, candidates }
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Edits the fuzzy stage allows for a normalised name of `len` letters.
+fn edit_budget(len: usize) -> usize {
+    match len {
+        0..=5 => 0,
+        6..=9 => 1,
+        _ => 2,
+    }
+}
+
+fn hint_fits(hint: Option<FeatureHint>, kind: PlaceKind) -> bool {
+    match hint {
+        None => true,
+        Some(FeatureHint::Base) => matches!(kind, PlaceKind::Base | PlaceKind::Site),
+        Some(FeatureHint::Governorate) => kind == PlaceKind::Governorate,
+        Some(FeatureHint::Town) => matches!(kind, PlaceKind::Town | PlaceKind::City),
+    }
+}
+
+fn at_precision(kind: PlaceKind) -> Precision {
+    match kind {
+        PlaceKind::Base | PlaceKind::Site => Precision::Site,
+        PlaceKind::Town | PlaceKind::City => Precision::Town,
+        PlaceKind::Governorate => Precision::Governorate,
+        PlaceKind::Country => Precision::Country,
+    }
+}
+
+/// Widens a match by the relation its phrase stated.
+fn apply_relation(mut found: Resolved<'_>, relation: Relation) -> Resolved<'_> {
+    let kind = found.place.kind;
+    let base_u = found.place.uncertainty_m;
+    let near_extra = match kind {
+        PlaceKind::Governorate => NEAR_GOVERNORATE_EXTRA_M,
+        PlaceKind::Country => NEAR_COUNTRY_EXTRA_M,
+        _ => NEAR_SITE_EXTRA_M,
+    };
+    let near_precision = match kind {
+        PlaceKind::Base | PlaceKind::Site => Precision::NearSite,
+        PlaceKind::Town | PlaceKind::City => Precision::NearTown,
+        PlaceKind::Governorate => Precision::NearGovernorate,
+        PlaceKind::Country => Precision::Country,
+    };
+    let far_precision = match kind {
+        PlaceKind::Governorate => Precision::NearGovernorate,
+        PlaceKind::Country => Precision::Country,
+        _ => Precision::Region,
+    };
+    match &relation {
+        Relation::At | Relation::Part(_) => {}
+        Relation::Near => {
+            found.precision = near_precision;
+            found.uncertainty_m = base_u.saturating_add(near_extra);
+        }
+        Relation::Direction {
+            bearing_deg,
+            distance_m: Some(d),
+            ..
+        } => {
+            found.position = destination(found.place.position, *bearing_deg, *d);
+            let extra = (d / 4.0).max(STATED_DISTANCE_MIN_EXTRA_M).round() as u32;
+            found.uncertainty_m = base_u.saturating_add(extra);
+            found.precision = if *d <= NEAR_STATED_DISTANCE_M {
+                near_precision
+            } else {
+                far_precision
+            };
+        }
+        Relation::Direction {
+            distance_m: None, ..
+        } => {
+            found.precision = far_precision;
+            found.uncertainty_m = base_u.saturating_add(DIRECTION_EXTRA_M);
+        }
+    }
+    found.relation = relation;
+    found
+}
+
+/// Byte spans of the whitespace-separated words of `text`.
+fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, text.len()));
+    }
+    spans
+}
+
+const FILLERS: &[&str] = &["in", "the", "on", "at", "a"];
+const NEAR_WORDS: &[&str] = &["near", "nearby", "outside", "around", "by"];
+const NEAR_OF_WORDS: &[&str] = &["vicinity", "outskirts", "edge", "edges", "environs"];
+const AREA_WORDS: &[&str] = &[
+    "area",
+    "areas",
+    "region",
+    "vicinity",
+    "outskirts",
+    "countryside",
+    "surroundings",
+    "environs",
+];
+const PART_WORDS: &[&str] = &[
+    "western",
+    "eastern",
+    "northern",
+    "southern",
+    "central",
+    "northwestern",
+    "northeastern",
+    "southwestern",
+    "southeastern",
+    "north western",
+    "north eastern",
+    "south western",
+    "south eastern",
+];
+
+/// The bearing of a direction word ("south", "north east", "nw").
+fn direction_bearing(word: &str) -> Option<(&'static str, f64)> {
+    Some(match word {
+        "north" | "n" => ("north", 0.0),
+        "northeast" | "north east" | "ne" => ("northeast", 45.0),
+        "east" | "e" => ("east", 90.0),
+        "southeast" | "south east" | "se" => ("southeast", 135.0),
+        "south" | "s" => ("south", 180.0),
+        "southwest" | "south west" | "sw" => ("southwest", 225.0),
+        "west" | "w" => ("west", 270.0),
+        "northwest" | "north west" | "nw" => ("northwest", 315.0),
+        _ => return None,
+    })
+}
+
+/// A stated distance: "20 km", "20km", "12 miles". Returns metres and the
+/// number of words it took.
+fn stated_distance(words: &[String]) -> Option<(f64, usize)> {
+    let first = words.first()?;
+    let digits: String = first.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let number: f64 = digits.parse().ok()?;
+    let attached = &first[digits.len()..];
+    let (unit, used) = if attached.is_empty() {
+        (words.get(1)?.as_str(), 2)
+    } else {
+        (attached, 1)
+    };
+    let metres_per_unit = match unit {
+        "km" | "kms" | "kilometres" | "kilometers" | "kilometre" | "kilometer" => 1000.0,
+        "mi" | "mile" | "miles" => 1609.344,
+        _ => return None,
+    };
+    Some((number * metres_per_unit, used))
+}
+
+/// Splits "near X", "X area", "20 km south of X", "western X" into the
+/// relation and the byte range of X in `text`. `None` when the text states
+/// no relation.
+fn split_relation(text: &str) -> Option<(Relation, &str)> {
+    let spans = word_spans(text);
+    let words: Vec<String> = spans.iter().map(|&(s, e)| normalize(&text[s..e])).collect();
+    let is = |i: usize, set: &[&str]| words.get(i).is_some_and(|w| set.contains(&w.as_str()));
+    let mut start = 0;
+    let mut end = words.len();
+    while start < end && is(start, FILLERS) {
+        start += 1;
+    }
+    let word_is = |i: usize, word: &str| words.get(i).is_some_and(|w| w == word);
+    // "close to X", "vicinity of X", "outskirts of X"
+    let two_word_near = (word_is(start, "close") && word_is(start + 1, "to"))
+        || (is(start, NEAR_OF_WORDS) && word_is(start + 1, "of"));
+    let mut relation = Relation::At;
+    if is(start, NEAR_WORDS) {
+        relation = Relation::Near;
+        start += 1;
+        if word_is(start, "to") {
+            start += 1;
+        }
+    } else if two_word_near {
+        relation = Relation::Near;
+        start += 2;
+    } else if is(start, PART_WORDS) {
+        relation = Relation::Part(words[start].replace(' ', ""));
+        start += 1;
+    } else {
+        let (distance_m, used) = match stated_distance(&words[start..end]) {
+            Some((d, used)) => (Some(d), used),
+            None => (None, 0),
+        };
+        let at = start + used;
+        // "south of", "south-east of", "south east of"
+        let (word, bearing, span) = match words.get(at).and_then(|w| direction_bearing(w)) {
+            Some((w, b)) => (w, b, 1),
+            None => {
+                let pair = format!("{} {}", words.get(at)?, words.get(at + 1)?);
+                let (w, b) = direction_bearing(&pair)?;
+                (w, b, 2)
+            }
+        };
+        if word_is(at + span, "of") {
+            relation = Relation::Direction {
+                word: word.to_string(),
+                bearing_deg: bearing,
+                distance_m,
+            };
+            start = at + span + 1;
+        } else if distance_m.is_some() {
+            return None;
+        }
+    }
+    while start < end && is(start, FILLERS) {
+        start += 1;
+    }
+    if end > start + 1 && is(end - 1, AREA_WORDS) {
+        end -= 1;
+        if relation == Relation::At {
+            relation = Relation::Near;
+        }
+    }
+    if relation == Relation::At || start >= end {
+        return None;
+    }
+    let rest = &text[spans[start].0..spans[end - 1].1];
+    let rest = rest.trim_end_matches([',', ';', '.', ':']);
+    Some((relation, rest))
+}
+
+/// Lists spellings that name more than one place.
+fn collision_warnings(
+    places: &[Place],
+    exact: &HashMap<String, Vec<(usize, MatchKind)>>,
+    normalized: &HashMap<String, Vec<usize>>,
+) -> Vec<String> {
+    let ids = |list: &mut dyn Iterator<Item = usize>| {
+        let mut v: Vec<&str> = list.map(|i| places[i].id.as_str()).collect();
+        v.sort_unstable();
+        v.join(", ")
+    };
+    let mut warnings: Vec<String> = Vec::new();
+    for (text, hits) in exact {
+        if hits.len() > 1 {
+            warnings.push(format!(
+                "the spelling {text:?} names {} places ({}): queries for it are reported ambiguous",
+                hits.len(),
+                ids(&mut hits.iter().map(|&(i, _)| i))
+            ));
+        }
+    }
+    for (key, hits) in normalized {
+        let exact_clash = exact.values().any(|h| {
+            h.len() > 1 && h.iter().all(|(i, _)| hits.contains(i)) && h.len() == hits.len()
+        });
+        if hits.len() > 1 && !exact_clash {
+            warnings.push(format!(
+                "spellings that normalise to {key:?} name {} places ({}): queries for it are reported ambiguous",
+                hits.len(),
+                ids(&mut hits.iter().copied())
+            ));
+        }
+    }
+    warnings.sort();
+    warnings
+}

@@ -1,0 +1,328 @@
+//! The one place-name normaliser.
+//!
+//! Every comparison of place text against the place table goes through
+//! [`normalize`], so that "Ain al-Asad", "'Ayn al Asad" and "AYN AL-ASAD"
+//! meet on one key. The rules, in order:
+//!
+//! 1. Unicode compatibility decomposition (NFKD); combining marks are dropped,
+//!    which removes Latin diacritics (`ā` → `a`) and Arabic short vowels and
+//!    hamza seats (`أ` → `ا`).
+//! 2. Apostrophes and ayn/hamza letters (`'` `’` `‘` `ʿ` `ʾ` `ʻ` `ʼ` `` ` `` `´`)
+//!    are removed, so `Qa'im` and `Qaim` are one word.
+//! 3. Arabic letter variants are folded: `ة` → `ه`, `ى`/`ی` → `ي`, `ک` → `ك`,
+//!    tatweel removed.
+//! 4. Lower case; every other non-alphanumeric character (hyphen, dot, comma,
+//!    slash, bracket) becomes a space, and runs of space become one.
+//! 5. Arabic articles are dropped when another word follows: `al`, `el`, `as`,
+//!    `ash`, `ad`, `adh`, `an`, `ar`, `at`, `ath`, `az`, `ul` as words, and a
+//!    leading `ال` on an Arabic word. `Ayn`/`Ein` become `ain`.
+//! 6. Feature words are spelled one way: `airbase` → `air base`,
+//!    `air field` → `airfield`, `province`/`muhafazah` → `governorate`.
+//!
+//! Doubled letters are kept: "Assad" (a family name) is not "Asad".
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Words that are Arabic articles when written apart from the noun.
+const ARTICLES: &[&str] = &[
+    "al", "el", "as", "ash", "ad", "adh", "an", "ar", "at", "ath", "az", "ul",
+];
+
+/// What kind of place a feature word in a query points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeatureHint {
+    /// "air base", "base", "airfield", "airport", "garrison", "outpost", "camp".
+    Base,
+    /// "governorate", "province".
+    Governorate,
+    /// "town", "city".
+    Town,
+}
+
+/// A normalised name split into its core words and the feature words that
+/// were taken off it ("Al-Asad Air Base" → core `asad`, hint `Base`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoreName {
+    /// The normalised name without feature words; may be empty.
+    pub core: String,
+    /// The kind of place the removed feature words point at, if any.
+    pub hint: Option<FeatureHint>,
+}
+
+/// Normalises place text for comparison. Pure and idempotent.
+///
+/// ```
+/// use geoevents::normalize::normalize;
+/// assert_eq!(normalize("Ain al-Asad Airbase"), "ain asad air base");
+/// assert_eq!(normalize("'Ayn al Asad air base"), "ain asad air base");
+/// assert_eq!(normalize("Al-Qa’im"), normalize("Al Qaim"));
+/// assert_eq!(normalize("Al-Anbar Province"), "anbar governorate");
+/// ```
+pub fn normalize(text: &str) -> String {
+    let chars: Vec<char> = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
+    let mut folded = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        match c {
+            c if is_apostrophe(c) => {
+                // An English possessive ("Baghdad's") is not part of the name;
+                // a two-letter stem is a transliteration ("Ra's al-Ain").
+                let stem = chars[..i - 1]
+                    .iter()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric())
+                    .count();
+                let after_word = stem >= 3;
+                let s_ends_word = matches!(chars.get(i), Some('s' | 'S'))
+                    && !chars.get(i + 1).is_some_and(|c| c.is_alphanumeric());
+                if after_word && s_ends_word {
+                    i += 1;
+                }
+            }
+            'ـ' => {}
+            'ة' => folded.push('ه'),
+            'ى' | 'ی' => folded.push('ي'),
+            'ک' => folded.push('ك'),
+            c if c.is_alphanumeric() => folded.extend(c.to_lowercase()),
+            _ => folded.push(' '),
+        }
+    }
+    let words: Vec<&str> = folded.split_whitespace().collect();
+    let mut out: Vec<&str> = Vec::with_capacity(words.len() + 1);
+    for (i, word) in words.iter().enumerate() {
+        let has_next = i + 1 < words.len();
+        if has_next && ARTICLES.contains(word) {
+            continue;
+        }
+        match *word {
+            "ayn" | "ein" => out.push("ain"),
+            "airbase" => out.extend(["air", "base"]),
+            "field" if out.last() == Some(&"air") => {
+                out.pop();
+                out.push("airfield");
+            }
+            "province" | "muhafazah" | "muhafazat" => out.push("governorate"),
+            w => out.push(strip_arabic_article(w)),
+        }
+    }
+    out.join(" ")
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | 'ʿ' | 'ʾ' | 'ʻ' | 'ʼ' | '`' | '´')
+}
+
+/// Drops the article `ال` written onto an Arabic word, keeping at least two
+/// letters of the noun.
+fn strip_arabic_article(word: &str) -> &str {
+    match word.strip_prefix("ال") {
+        Some(rest) if rest.chars().count() >= 2 => rest,
+        _ => word,
+    }
+}
+
+/// Splits a normalised name into core words and a feature hint.
+///
+/// ```
+/// use geoevents::normalize::{core_name, normalize, FeatureHint};
+/// let core = core_name(&normalize("Erbil Air Base"));
+/// assert_eq!(core.core, "erbil");
+/// assert_eq!(core.hint, Some(FeatureHint::Base));
+/// ```
+pub fn core_name(normalized: &str) -> CoreName {
+    let mut hint = None;
+    let mut core: Vec<&str> = Vec::new();
+    for word in normalized.split(' ') {
+        let word_hint = match word {
+            "air" => continue,
+            "base" | "airfield" | "airport" | "garrison" | "outpost" | "camp" => {
+                Some(FeatureHint::Base)
+            }
+            "governorate" => Some(FeatureHint::Governorate),
+            "town" | "city" => Some(FeatureHint::Town),
+            _ => None,
+        };
+        match word_hint {
+            Some(h) => hint = hint.or(Some(h)),
+            None => core.push(word),
+        }
+    }
+    // "Air" alone is only a feature word next to "base"; put it back otherwise.
+    if hint.is_none() {
+        return CoreName {
+            core: normalized.to_string(),
+            hint: None,
+        };
+    }
+    CoreName {
+        core: core.join(" "),
+        hint,
+    }
+}
+
+/// Optimal-string-alignment edit distance between two strings, counting an
+/// insertion, deletion, substitution or swap of adjacent characters as one.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; (a.len() + 1) * width];
+    for (j, cell) in rows.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        rows[i * width] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[(i - 1) * width + j] + 1)
+                .min(rows[i * width + j - 1] + 1)
+                .min(rows[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[(i - 2) * width + j - 2] + 1);
+            }
+            rows[i * width + j] = best;
+        }
+    }
+    rows[a.len() * width + b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_space_and_hyphen_are_unified() {
+        assert_eq!(normalize("  JURF   al-Sakhar "), "jurf sakhar");
+        assert_eq!(normalize("Jurf_al_Sakhar"), "jurf sakhar");
+        assert_eq!(normalize("Jurf al Sakhar"), normalize("jurf-al-sakhar"));
+    }
+
+    #[test]
+    fn arabic_articles_fold() {
+        for variant in [
+            "Jurf as-Sakhr",
+            "Jurf al-Sakhr",
+            "Jurf el Sakhr",
+            "Jurf ash-Sakhr",
+        ] {
+            assert_eq!(normalize(variant), "jurf sakhr", "{variant}");
+        }
+        assert_eq!(normalize("Ad-Dawr"), "dawr");
+        assert_eq!(normalize("Ar Ramadi"), "ramadi");
+    }
+
+    #[test]
+    fn a_lone_article_word_is_kept() {
+        // A bare "As" or "Al" is the whole name, not an article.
+        assert_eq!(normalize("Al"), "al");
+        assert_eq!(normalize("Near al"), "near al");
+    }
+
+    #[test]
+    fn ain_and_ayn_fold() {
+        assert_eq!(normalize("Ain al-Asad"), "ain asad");
+        assert_eq!(normalize("Ayn al-Asad"), "ain asad");
+        assert_eq!(normalize("'Ayn al Asad"), "ain asad");
+        assert_eq!(normalize("Ein al Asad"), "ain asad");
+    }
+
+    #[test]
+    fn apostrophes_and_diacritics_vanish() {
+        let plain = normalize("Al Qaim");
+        for variant in ["Al-Qa'im", "Al-Qa’im", "Al-Qaʿim", "al-Qāʾim", "AL QA`IM"] {
+            assert_eq!(normalize(variant), plain, "{variant}");
+        }
+        assert_eq!(normalize("Baghdād"), "baghdad");
+        assert_eq!(normalize("Ḩadīthah"), "hadithah");
+    }
+
+    #[test]
+    fn possessive_s_is_dropped() {
+        assert_eq!(normalize("Baghdad's"), "baghdad");
+        assert_eq!(normalize("Baghdad’s south"), "baghdad south");
+        // Not a possessive: the s starts a longer word.
+        assert_eq!(normalize("Ra's al-Ain"), "ras ain");
+    }
+
+    #[test]
+    fn feature_words_have_one_spelling() {
+        assert_eq!(normalize("Al Asad Airbase"), "asad air base");
+        assert_eq!(normalize("Al-Asad Air-Base"), "asad air base");
+        assert_eq!(normalize("Bashur Air Field"), "bashur airfield");
+        assert_eq!(normalize("Anbar province"), "anbar governorate");
+        assert_eq!(normalize("Muhafazat al-Anbar"), "governorate anbar");
+    }
+
+    #[test]
+    fn arabic_script_folds() {
+        assert_eq!(normalize("عين الأسد"), normalize("عين الاسد"));
+        assert_eq!(normalize("عين الأسد"), "عين اسد");
+        assert_eq!(normalize("جرف الصخر"), "جرف صخر");
+        assert_eq!(normalize("القائم"), normalize("القايم"));
+        assert_eq!(normalize("حديثة"), "حديثه");
+        // Short vowels (harakat) are combining marks.
+        assert_eq!(normalize("بَغْدَاد"), "بغداد");
+    }
+
+    #[test]
+    fn doubled_letters_are_kept() {
+        assert_ne!(normalize("Bashar al-Assad"), normalize("Al-Asad"));
+        assert_eq!(normalize("Bashar al-Assad"), "bashar assad");
+    }
+
+    #[test]
+    fn normalize_is_idempotent_on_a_seeded_sample() {
+        // Fixed seed: the same strings every run, so a failure reproduces.
+        let alphabet: Vec<char> = "aAlL- '’ʿāīūḩQqeE_.,/بالأسدةىعين0123456789"
+            .chars()
+            .collect();
+        let mut state: u64 = 0x5eed_0001;
+        for _ in 0..2000 {
+            let mut s = String::new();
+            let len = (state % 24) as usize;
+            for _ in 0..len {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                s.push(alphabet[(state % alphabet.len() as u64) as usize]);
+            }
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let once = normalize(&s);
+            assert_eq!(normalize(&once), once, "input {s:?}");
+        }
+    }
+
+    #[test]
+    fn core_name_strips_feature_words() {
+        let c = core_name(&normalize("Al-Asad Air Base"));
+        assert_eq!(
+            c,
+            CoreName {
+                core: "asad".into(),
+                hint: Some(FeatureHint::Base)
+            }
+        );
+        let c = core_name(&normalize("Anbar Governorate"));
+        assert_eq!(c.core, "anbar");
+        assert_eq!(c.hint, Some(FeatureHint::Governorate));
+        let c = core_name(&normalize("Baghdad"));
+        assert_eq!(c.core, "baghdad");
+        assert_eq!(c.hint, None);
+        // "Air" without a feature word is part of the name.
+        assert_eq!(core_name("air").core, "air");
+    }
+
+    #[test]
+    fn edit_distance_reference_cases() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("sakhar", "sakhar"), 0);
+        assert_eq!(edit_distance("sakhar", "sakhr"), 1);
+        assert_eq!(edit_distance("qaim", "qiam"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", "abc "), 1);
+    }
+}

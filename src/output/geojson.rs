@@ -1,0 +1,187 @@
+//! GeoJSON layers (RFC 7946), written one feature at a time.
+//!
+//! Each layer is a FeatureCollection with one feature per line, so a rebuild
+//! diffs line by line. Coordinates are `[lon, lat]` in WGS84 rounded to 6
+//! decimals, there is no `crs` member, every feature has a string `id`, and
+//! the collection's `bbox` is written after the features, once it is known,
+//! so the layer streams.
+
+use std::io::Write;
+
+use geojson::{feature::Id, Feature, Geometry, JsonObject, JsonValue};
+use serde_json::json;
+
+use super::round_coordinate;
+use crate::error::{Error, Result};
+use crate::geocode::Resolved;
+use crate::model::{Event, LatLon, Place};
+
+/// The nearest base to an event and the geodesic distance to it.
+#[derive(Clone, Copy, Debug)]
+pub struct NearestBase<'a> {
+    /// The base.
+    pub base: &'a Place,
+    /// Geodesic distance in kilometres.
+    pub distance_km: f64,
+}
+
+/// Writes one FeatureCollection, feature by feature.
+pub struct LayerWriter<W: Write> {
+    out: W,
+    name: String,
+    features: usize,
+    bbox: Option<[f64; 4]>,
+}
+
+impl<W: Write> LayerWriter<W> {
+    /// Starts a collection; `name` is the file name used in errors.
+    pub fn new(mut out: W, name: &str) -> Result<Self> {
+        out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")
+            .map_err(|e| Error::io(name, e))?;
+        Ok(LayerWriter {
+            out,
+            name: name.to_string(),
+            features: 0,
+            bbox: None,
+        })
+    }
+
+    /// Writes a point feature. `position` must be the one in the feature's
+    /// geometry, rounded as [`point_geometry`] rounds it; it grows the bbox.
+    pub fn write(&mut self, feature: &Feature, position: LatLon) -> Result<()> {
+        let sep: &[u8] = if self.features == 0 { b"\n" } else { b",\n" };
+        self.out
+            .write_all(sep)
+            .map_err(|e| Error::io(&self.name, e))?;
+        serde_json::to_writer(&mut self.out, feature)
+            .map_err(|e| Error::io(&self.name, e.into()))?;
+        self.features += 1;
+        let (x, y) = (
+            round_coordinate(position.lon),
+            round_coordinate(position.lat),
+        );
+        self.bbox = Some(match self.bbox {
+            None => [x, y, x, y],
+            Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
+        });
+        Ok(())
+    }
+
+    /// Features written so far.
+    pub fn len(&self) -> usize {
+        self.features
+    }
+
+    /// True when no feature has been written.
+    pub fn is_empty(&self) -> bool {
+        self.features == 0
+    }
+
+    /// Closes the collection, writing its `bbox` (omitted for an empty
+    /// layer), and returns the writer, flushed.
+    pub fn finish(mut self) -> Result<W> {
+        let tail = match self.bbox {
+            Some(bbox) => format!("\n],\"bbox\":{}}}\n", json!(bbox)),
+            None => "]}\n".to_string(),
+        };
+        self.out
+            .write_all(tail.as_bytes())
+            .and_then(|()| self.out.flush())
+            .map_err(|e| Error::io(&self.name, e))?;
+        Ok(self.out)
+    }
+}
+
+/// A Point geometry at `position`, rounded to 6 decimals, `[lon, lat]`.
+pub fn point_geometry(position: LatLon) -> Geometry {
+    Geometry::new_point([
+        round_coordinate(position.lon),
+        round_coordinate(position.lat),
+    ])
+}
+
+fn count(value: Option<u32>) -> JsonValue {
+    value.map_or(JsonValue::Null, JsonValue::from)
+}
+
+/// The feature for a geocoded event. Property order: the event's fields, its
+/// extra columns, then what geocoding and measuring found.
+pub fn event_feature(
+    event: &Event,
+    extra_columns: &[String],
+    found: &Resolved<'_>,
+    nearest: Option<NearestBase<'_>>,
+) -> Feature {
+    let mut p = JsonObject::new();
+    p.insert("date".into(), event.date.clone().into());
+    p.insert("kind".into(), event.kind.as_str().into());
+    p.insert("subtype".into(), event.subtype.clone().into());
+    p.insert("actor".into(), event.actor.clone().into());
+    p.insert("target".into(), event.target.clone().into());
+    p.insert("place".into(), event.place.clone().into());
+    p.insert("killed_low".into(), count(event.killed_low));
+    p.insert("killed_high".into(), count(event.killed_high));
+    p.insert("injured_low".into(), count(event.injured_low));
+    p.insert("injured_high".into(), count(event.injured_high));
+    p.insert("sources".into(), event.sources.clone().into());
+    p.insert("notes".into(), event.notes.clone().into());
+    for (name, value) in extra_columns.iter().zip(&event.extra) {
+        p.insert(name.clone(), value.clone().into());
+    }
+    p.insert("place_id".into(), found.place.id.clone().into());
+    p.insert("place_name".into(), found.place.name.clone().into());
+    p.insert("place_kind".into(), found.place.kind.as_str().into());
+    p.insert("match".into(), found.match_kind.as_str().into());
+    p.insert("score".into(), found.score.into());
+    p.insert("relation".into(), found.relation.text().into());
+    p.insert("precision".into(), found.precision.as_str().into());
+    p.insert(
+        "geo_precision".into(),
+        found.precision.acled_geo_precision().into(),
+    );
+    p.insert(
+        "where_prec".into(),
+        found.precision.ucdp_where_prec().into(),
+    );
+    p.insert("uncertainty_m".into(), found.uncertainty_m.into());
+    p.insert(
+        "nearest_base_id".into(),
+        nearest.map_or(JsonValue::Null, |n| n.base.id.clone().into()),
+    );
+    p.insert(
+        "nearest_base_km".into(),
+        nearest.map_or(JsonValue::Null, |n| round3(n.distance_km).into()),
+    );
+    Feature {
+        bbox: None,
+        geometry: Some(point_geometry(found.position)),
+        id: Some(Id::String(event.id.clone())),
+        properties: Some(p),
+        foreign_members: None,
+    }
+}
+
+/// The feature for a base from the place table.
+pub fn base_feature(place: &Place) -> Feature {
+    let mut p = JsonObject::new();
+    p.insert("name".into(), place.name.clone().into());
+    p.insert("name_ar".into(), place.name_ar.clone().into());
+    p.insert("kind".into(), place.kind.as_str().into());
+    p.insert("aliases".into(), place.aliases.join("; ").into());
+    p.insert("admin1".into(), place.admin1.clone().into());
+    p.insert("country".into(), place.country.clone().into());
+    p.insert("uncertainty_m".into(), place.uncertainty_m.into());
+    p.insert("source".into(), place.source.clone().into());
+    Feature {
+        bbox: None,
+        geometry: Some(point_geometry(place.position)),
+        id: Some(Id::String(place.id.clone())),
+        properties: Some(p),
+        foreign_members: None,
+    }
+}
+
+/// Rounds kilometres to metres, the precision distances are written with.
+pub fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}

@@ -1,0 +1,227 @@
+//! `build`: read the place table, stream the events through the geocoder,
+//! measure strikes against bases, and write every layer and table.
+//!
+//! The order is parse, then resolve, then run: the place table is loaded and
+//! checked and the events header is checked before any output is opened.
+//! Events then stream one at a time; memory holds the place index and the
+//! event ids seen (for duplicate detection), not the events.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use crate::distance::{inverse, Geodesy};
+use crate::error::{Error, Result};
+use crate::events::EventReader;
+use crate::geocode::{PlaceIndex, UnresolvedReason};
+use crate::model::{EventKind, PlaceKind};
+use crate::output::geojson::{base_feature, event_feature, LayerWriter, NearestBase};
+use crate::output::tables::{
+    write_distance, write_unresolved, TableWriter, DISTANCE_COLUMNS, UNRESOLVED_COLUMNS,
+};
+use crate::output::OutputDir;
+use crate::places::read_places;
+use crate::table::RowErrors;
+
+/// The file names `build` writes into the output directory.
+pub mod files {
+    /// Strikes layer.
+    pub const STRIKES: &str = "strikes.geojson";
+    /// Attacks layer.
+    pub const ATTACKS: &str = "attacks.geojson";
+    /// Bases layer.
+    pub const BASES: &str = "bases.geojson";
+    /// Strike-to-base distance table.
+    pub const DISTANCES: &str = "distances.csv";
+    /// Events whose place did not resolve.
+    pub const UNRESOLVED: &str = "unresolved.csv";
+}
+
+/// How many unresolved events the report lists by name; all of them are in
+/// `unresolved.csv`.
+pub const UNRESOLVED_SAMPLE: usize = 10;
+
+/// What to build from where.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The place table.
+    pub places: PathBuf,
+    /// The events file.
+    pub events: PathBuf,
+    /// The directory to write into (created if missing).
+    pub out: PathBuf,
+}
+
+/// An event that did not geocode, as listed in the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnresolvedEvent {
+    /// The event's id.
+    pub event_id: String,
+    /// Its line in the events file.
+    pub line: u64,
+    /// Its place text.
+    pub place: String,
+    /// Why it did not resolve.
+    pub reason: UnresolvedReason,
+    /// The candidates, as written in `unresolved.csv`.
+    pub candidates: String,
+}
+
+/// What a build read, matched and wrote.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BuildReport {
+    /// Events read from the events file.
+    pub events_read: usize,
+    /// Events whose place resolved.
+    pub geocoded: usize,
+    /// Events whose place did not resolve, by reason.
+    pub unresolved_by_reason: BTreeMap<&'static str, usize>,
+    /// Geocoded events by how their place matched.
+    pub by_match: BTreeMap<&'static str, usize>,
+    /// Geocoded events by precision.
+    pub by_precision: BTreeMap<&'static str, usize>,
+    /// The first unresolved events, in file order.
+    pub unresolved_sample: Vec<UnresolvedEvent>,
+    /// Features per layer file name, and rows per table file name.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// Warnings about the place table (spellings shared by two places).
+    pub warnings: Vec<String>,
+    /// The files written, in the order written.
+    pub written: Vec<PathBuf>,
+}
+
+impl BuildReport {
+    /// Events whose place did not resolve.
+    pub fn unresolved(&self) -> usize {
+        self.unresolved_by_reason.values().sum()
+    }
+}
+
+/// Opens a file for reading, naming it in the error.
+pub fn open(path: &Path) -> Result<File> {
+    File::open(path).map_err(|e| Error::io(path, e))
+}
+
+/// Loads and indexes a place table file.
+pub fn load_place_index(path: &Path) -> Result<PlaceIndex> {
+    Ok(PlaceIndex::new(read_places(path, open(path)?)?))
+}
+
+/// Runs the whole build. On any invalid input nothing in `out` changes.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let index = load_place_index(&options.places)?;
+    let mut events = EventReader::new(&options.events, open(&options.events)?)?;
+    let extra_columns = events.extra_columns().to_vec();
+    let mut bases: Vec<_> = index
+        .places()
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Base)
+        .collect();
+    bases.sort_by(|a, b| a.id.cmp(&b.id));
+
+    let mut out = OutputDir::create(&options.out)?;
+    let mut strikes = LayerWriter::new(out.file(files::STRIKES)?, files::STRIKES)?;
+    let mut attacks = LayerWriter::new(out.file(files::ATTACKS)?, files::ATTACKS)?;
+    let mut base_layer = LayerWriter::new(out.file(files::BASES)?, files::BASES)?;
+    let mut distances = TableWriter::new(
+        out.file(files::DISTANCES)?,
+        files::DISTANCES,
+        &DISTANCE_COLUMNS,
+    )?;
+    let mut unresolved = TableWriter::new(
+        out.file(files::UNRESOLVED)?,
+        files::UNRESOLVED,
+        &UNRESOLVED_COLUMNS,
+    )?;
+
+    for base in &bases {
+        base_layer.write(&base_feature(base), base.position)?;
+    }
+
+    let mut report = BuildReport {
+        warnings: index.warnings().to_vec(),
+        ..BuildReport::default()
+    };
+    let mut errors = RowErrors::default();
+    let mut measured: Vec<Geodesy> = Vec::with_capacity(bases.len());
+    for event in &mut events {
+        let event = match event {
+            Ok(event) => event,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        report.events_read += 1;
+        if !errors.is_empty() {
+            // The build will fail; keep reading only to report every bad row.
+            continue;
+        }
+        let found = match index.resolve(&event.place) {
+            Ok(found) => found,
+            Err(why) => {
+                *report
+                    .unresolved_by_reason
+                    .entry(why.reason.as_str())
+                    .or_default() += 1;
+                if report.unresolved_sample.len() < UNRESOLVED_SAMPLE {
+                    report.unresolved_sample.push(UnresolvedEvent {
+                        event_id: event.id.clone(),
+                        line: event.line,
+                        place: event.place.clone(),
+                        reason: why.reason,
+                        candidates: why.candidates_text(),
+                    });
+                }
+                write_unresolved(&mut unresolved, &event, &why)?;
+                continue;
+            }
+        };
+        report.geocoded += 1;
+        *report
+            .by_match
+            .entry(found.match_kind.as_str())
+            .or_default() += 1;
+        *report
+            .by_precision
+            .entry(found.precision.as_str())
+            .or_default() += 1;
+
+        measured.clear();
+        measured.extend(bases.iter().map(|b| inverse(found.position, b.position)));
+        // Ties go to the base that sorts first by id, so output is stable.
+        let nearest = measured
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.distance_m.total_cmp(&b.1.distance_m))
+            .map(|(i, _)| i);
+        let nearest_base = nearest.map(|i| NearestBase {
+            base: bases[i],
+            distance_km: measured[i].distance_km(),
+        });
+        let feature = event_feature(&event, &extra_columns, &found, nearest_base);
+        match event.kind {
+            EventKind::Attack => attacks.write(&feature, found.position)?,
+            EventKind::Strike => {
+                strikes.write(&feature, found.position)?;
+                for (i, (base, g)) in bases.iter().zip(&measured).enumerate() {
+                    write_distance(&mut distances, &event, &found, base, g, Some(i) == nearest)?;
+                }
+            }
+        }
+    }
+    errors.into_result()?;
+
+    report.counts.insert(files::STRIKES, strikes.len());
+    report.counts.insert(files::ATTACKS, attacks.len());
+    report.counts.insert(files::BASES, base_layer.len());
+    report.counts.insert(files::DISTANCES, distances.rows());
+    report.counts.insert(files::UNRESOLVED, unresolved.rows());
+    strikes.finish()?;
+    attacks.finish()?;
+    base_layer.finish()?;
+    distances.finish()?;
+    unresolved.finish()?;
+    report.written = out.commit()?;
+    Ok(report)
+}

@@ -1,0 +1,196 @@
+//! Reading CSV input with located errors.
+//!
+//! Both the place table and the events file are read through [`CsvTable`]:
+//! it checks the header, decodes each field as UTF-8 on its own (so a bad
+//! byte is reported with its line and column name, not just a byte offset)
+//! and hands out rows one at a time, so an events file streams.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Upper bound on the row errors collected before a read gives up: enough to
+/// fix a file in one pass, not so many that a wrong file floods the terminal.
+pub const MAX_ROW_ERRORS: usize = 50;
+
+/// A CSV file being read row by row.
+pub struct CsvTable<R: Read> {
+    path: PathBuf,
+    reader: csv::Reader<R>,
+    headers: Vec<String>,
+    record: csv::ByteRecord,
+}
+
+/// One data row: its line number and its fields, trimmed, in header order.
+#[derive(Debug)]
+pub struct Row {
+    /// The line the row starts on (the header is line 1).
+    pub line: u64,
+    /// The fields, in the order of the header.
+    pub fields: Vec<String>,
+}
+
+impl<R: Read> CsvTable<R> {
+    /// Reads the header. `expected` is the schema's column list, shown when
+    /// the file turns out to be empty.
+    pub fn new(path: &Path, input: R, expected: &[&str]) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(input);
+        let raw = reader
+            .byte_headers()
+            .map_err(|e| csv_error(path, e))?
+            .clone();
+        if raw.is_empty() || (raw.len() == 1 && raw[0].is_empty()) {
+            return Err(Error::EmptyFile {
+                path: path.to_path_buf(),
+                expected: expected.join(","),
+            });
+        }
+        let mut headers = Vec::with_capacity(raw.len());
+        for (i, field) in raw.iter().enumerate() {
+            let name = std::str::from_utf8(field).map_err(|e| Error::InvalidUtf8 {
+                path: path.to_path_buf(),
+                line: 1,
+                field: format!("column {}", i + 1),
+                byte: e.valid_up_to(),
+            })?;
+            let name = name.trim().to_string();
+            if headers.contains(&name) {
+                return Err(Error::DuplicateColumn {
+                    path: path.to_path_buf(),
+                    column: name,
+                });
+            }
+            headers.push(name);
+        }
+        Ok(CsvTable {
+            path: path.to_path_buf(),
+            reader,
+            headers,
+            record: csv::ByteRecord::new(),
+        })
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The column names, trimmed.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    /// The index of a required column.
+    pub fn column(&self, name: &str) -> Result<usize> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| Error::MissingColumn {
+                path: self.path.clone(),
+                column: name.to_string(),
+                found: self.headers.join(","),
+            })
+    }
+
+    /// Reads the next row; `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<Result<Row>> {
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => Some(self.decode()),
+            Err(e) => Some(Err(csv_error(&self.path, e))),
+        }
+    }
+
+    fn decode(&self) -> Result<Row> {
+        let line = self.record.position().map_or(0, |p| p.line());
+        if self.record.len() != self.headers.len() {
+            return Err(Error::FieldCount {
+                path: self.path.clone(),
+                line,
+                expected: self.headers.len(),
+                found: self.record.len(),
+            });
+        }
+        let mut fields = Vec::with_capacity(self.record.len());
+        for (i, field) in self.record.iter().enumerate() {
+            match std::str::from_utf8(field) {
+                Ok(text) => fields.push(text.to_string()),
+                Err(e) => {
+                    return Err(Error::InvalidUtf8 {
+                        path: self.path.clone(),
+                        line,
+                        field: self.headers[i].clone(),
+                        byte: e.valid_up_to(),
+                    })
+                }
+            }
+        }
+        Ok(Row { line, fields })
+    }
+
+    /// An [`Error::InvalidValue`] for a field of this file.
+    pub fn invalid(&self, line: u64, field: &str, value: &str, problem: &str) -> Error {
+        Error::InvalidValue {
+            path: self.path.clone(),
+            line,
+            field: field.to_string(),
+            value: value.to_string(),
+            problem: problem.to_string(),
+        }
+    }
+}
+
+fn csv_error(path: &Path, error: csv::Error) -> Error {
+    // Rows are read as bytes into a flexible reader, so the only other kinds
+    // (UTF-8, unequal lengths) are checked by `decode` with better messages.
+    let message = error.to_string();
+    match error.into_kind() {
+        csv::ErrorKind::Io(source) => Error::io(path, source),
+        _ => Error::Csv {
+            path: path.to_path_buf(),
+            message,
+        },
+    }
+}
+
+/// Collects row errors up to [`MAX_ROW_ERRORS`] while a file is read to the end.
+#[derive(Debug, Default)]
+pub struct RowErrors {
+    errors: Vec<Error>,
+    more: usize,
+}
+
+impl RowErrors {
+    /// Records one error.
+    pub fn push(&mut self, error: Error) {
+        if self.errors.len() < MAX_ROW_ERRORS {
+            self.errors.push(error);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// `Ok(())` when nothing was recorded, else the errors as one.
+    pub fn into_result(mut self) -> Result<()> {
+        match self.errors.len() {
+            0 => Ok(()),
+            1 if self.more == 0 => Err(self.errors.remove(0)),
+            _ => {
+                if self.more > 0 {
+                    self.errors.push(Error::MoreRows { count: self.more });
+                }
+                Err(Error::Rows(self.errors))
+            }
+        }
+    }
+}
