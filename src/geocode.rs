@@ -84,11 +84,11 @@ impl Relation {
 }
 
 fn format_km(m: f64) -> String {
-    let km = m / 1000.0;
+    let km = (m / 100.0).round() / 10.0;
     if km.fract() == 0.0 {
         format!("{km:.0}")
     } else {
-        format!("{km}")
+        format!("{km:.1}")
     }
 }
 
@@ -541,7 +541,7 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-const FILLERS: &[&str] = &["in", "the", "on", "at", "a"];
+const FILLERS: &[&str] = &["in", "the", "on", "at", "a", "just"];
 const NEAR_WORDS: &[&str] = &["near", "nearby", "outside", "around", "by"];
 const NEAR_OF_WORDS: &[&str] = &["vicinity", "outskirts", "edge", "edges", "environs"];
 const AREA_WORDS: &[&str] = &[
@@ -583,6 +583,17 @@ fn direction_bearing(word: &str) -> Option<(&'static str, f64)> {
         "northwest" | "north west" | "nw" => ("northwest", 315.0),
         _ => return None,
     })
+}
+
+/// A direction word of one or two words at `at` ("south", "south-east",
+/// "south east"): its name, bearing and the number of words it took.
+fn direction_at(words: &[String], at: usize) -> Option<(&'static str, f64, usize)> {
+    if let Some(next) = words.get(at + 1) {
+        if let Some((w, b)) = direction_bearing(&format!("{} {next}", words.get(at)?)) {
+            return Some((w, b, 2));
+        }
+    }
+    direction_bearing(words.get(at)?).map(|(w, b)| (w, b, 1))
 }
 
 /// A stated distance: "20 km", "20km", "12 miles". Returns metres and the
@@ -643,24 +654,15 @@ fn split_relation(text: &str) -> Option<(Relation, &str)> {
             None => (None, 0),
         };
         let at = start + used;
-        // "south of", "south-east of", "south east of"
-        let (word, bearing, span) = match words.get(at).and_then(|w| direction_bearing(w)) {
-            Some((w, b)) => (w, b, 1),
-            None => {
-                let pair = format!("{} {}", words.get(at)?, words.get(at + 1)?);
-                let (w, b) = direction_bearing(&pair)?;
-                (w, b, 2)
+        if let Some((word, bearing, span)) = direction_at(&words, at) {
+            if word_is(at + span, "of") {
+                relation = Relation::Direction {
+                    word: word.to_string(),
+                    bearing_deg: bearing,
+                    distance_m,
+                };
+                start = at + span + 1;
             }
-        };
-        if word_is(at + span, "of") {
-            relation = Relation::Direction {
-                word: word.to_string(),
-                bearing_deg: bearing,
-                distance_m,
-            };
-            start = at + span + 1;
-        } else if distance_m.is_some() {
-            return None;
         }
     }
     while start < end && is(start, FILLERS) {
@@ -715,4 +717,86 @@ fn collision_warnings(
     }
     warnings.sort();
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Option<(String, &str)> {
+        split_relation(text).map(|(r, rest)| (r.text(), rest))
+    }
+
+    #[test]
+    fn relative_phrases_split_off_their_place() {
+        assert_eq!(split("near Al Anbar"), Some(("near".into(), "Al Anbar")));
+        assert_eq!(
+            split("just outside Fallujah"),
+            Some(("near".into(), "Fallujah"))
+        );
+        assert_eq!(
+            split("outside Fallujah,"),
+            Some(("near".into(), "Fallujah"))
+        );
+        assert_eq!(
+            split("close to Jurf al-Sakhar"),
+            Some(("near".into(), "Jurf al-Sakhar"))
+        );
+        assert_eq!(
+            split("in the vicinity of Hit"),
+            Some(("near".into(), "Hit"))
+        );
+        assert_eq!(
+            split("the Jurf al-Sakhar area"),
+            Some(("near".into(), "Jurf al-Sakhar"))
+        );
+        assert_eq!(
+            split("south of Baghdad"),
+            Some(("south of".into(), "Baghdad"))
+        );
+        assert_eq!(
+            split("south-east of Hit"),
+            Some(("southeast of".into(), "Hit"))
+        );
+        assert_eq!(
+            split("north east of Erbil"),
+            Some(("northeast of".into(), "Erbil"))
+        );
+        assert_eq!(
+            split("20 km south of Baghdad"),
+            Some(("20 km south of".into(), "Baghdad"))
+        );
+        assert_eq!(
+            split("20km south of Baghdad"),
+            Some(("20 km south of".into(), "Baghdad"))
+        );
+        assert_eq!(
+            split("12 miles NW of Erbil"),
+            Some(("19.3 km northwest of".into(), "Erbil"))
+        );
+        assert_eq!(split("western Iraq"), Some(("western".into(), "Iraq")));
+    }
+
+    #[test]
+    fn plain_names_state_no_relation() {
+        for text in [
+            "Baghdad",
+            "Al-Asad Air Base",
+            "Ain al-Asad",
+            "area",
+            "near",
+            "South Pars",
+            "20 km",
+        ] {
+            assert_eq!(split(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn edit_budget_grows_with_length() {
+        assert_eq!(edit_budget(5), 0);
+        assert_eq!(edit_budget(6), 1);
+        assert_eq!(edit_budget(9), 1);
+        assert_eq!(edit_budget(10), 2);
+    }
 }

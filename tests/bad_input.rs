@@ -1,0 +1,242 @@
+//! Bad input: one clear error naming file, line and field, exit status 1,
+//! and nothing written (an earlier good output stays as it was).
+
+mod common;
+
+use common::{assert_exit, stderr, Workdir, EVENTS_HEADER, PLACES, PLACES_HEADER};
+
+const GOOD_EVENT: &str = "ok,2023-11-22,strike,airstrike,US,KH,Jurf al Saqr,,,,,a.txt,";
+
+/// Builds with the given places and events text and returns stderr; asserts
+/// exit 1, that no output or temporary file was left in a fresh out dir,
+/// and that a previous good build in `kept/` is unchanged.
+fn fails(places: &[u8], events: &[u8]) -> String {
+    let wd = Workdir::new();
+    wd.write("good-places.csv", PLACES);
+    wd.write(
+        "good-events.csv",
+        format!("{EVENTS_HEADER}\n{GOOD_EVENT}\n"),
+    );
+    let first = wd.build_from("good-places.csv", "good-events.csv", "kept", &[]);
+    assert_exit(&first, 0);
+    let before: Vec<String> = wd.contents("kept");
+
+    wd.write("places.csv", places);
+    wd.write("events.csv", events);
+    for out in ["fresh", "kept"] {
+        let run = wd.build_from("places.csv", "events.csv", out, &[]);
+        assert_exit(&run, 1);
+        if out == "fresh" {
+            assert_eq!(wd.list("fresh"), Vec::<String>::new(), "nothing written");
+        }
+    }
+    assert_eq!(
+        wd.list("kept").len(),
+        5,
+        "no temporary files left: {:?}",
+        wd.list("kept")
+    );
+    let after: Vec<String> = wd.contents("kept");
+    assert_eq!(before, after, "the earlier output is untouched");
+
+    let run = wd.build_from("places.csv", "events.csv", "fresh", &[]);
+    stderr(&run)
+}
+
+fn events(rows: &str) -> Vec<u8> {
+    format!("{EVENTS_HEADER}\n{rows}").into_bytes()
+}
+
+fn places(rows: &str) -> Vec<u8> {
+    format!("{PLACES}{rows}").into_bytes()
+}
+
+#[test]
+fn missing_column() {
+    let text = "id,date,kind,subtype,actor,target,killed_low,killed_high,injured_low,injured_high,sources,notes\n";
+    let err = fails(PLACES.as_bytes(), text.as_bytes());
+    assert_eq!(
+        err,
+        "geoevents: error: events.csv: line 1: missing column 'place' (the header has: id,date,kind,subtype,actor,target,killed_low,killed_high,injured_low,injured_high,sources,notes)\n"
+    );
+}
+
+#[test]
+fn missing_place_column() {
+    let header = PLACES_HEADER.replace(",uncertainty_m", "");
+    let err = fails(format!("{header}\n").as_bytes(), &events(GOOD_EVENT));
+    assert!(
+        err.starts_with("geoevents: error: places.csv: line 1: missing column 'uncertainty_m'"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_date() {
+    let err = fails(
+        PLACES.as_bytes(),
+        &events(&format!(
+            "{GOOD_EVENT}\nbad,2023-02-30,strike,,,,Jurf al Saqr,,,,,,\n"
+        )),
+    );
+    assert_eq!(
+        err,
+        "geoevents: error: events.csv: line 3, field 'date': expected a calendar date as YYYY-MM-DD: \"2023-02-30\"\n"
+    );
+}
+
+#[test]
+fn latitude_out_of_range() {
+    let err = fails(
+        &places("bad,Bad,town,,,91.0000,44.0000,,Iraq,100,s\n"),
+        &events(GOOD_EVENT),
+    );
+    assert_eq!(
+        err,
+        "geoevents: error: places.csv: line 6, field 'lat': out of range: must lie in [-90, 90]: \"91.0000\"\n"
+    );
+}
+
+#[test]
+fn longitude_out_of_range() {
+    let err = fails(
+        &places("bad,Bad,town,,,33.0000,-180.5000,,Iraq,100,s\n"),
+        &events(GOOD_EVENT),
+    );
+    assert!(
+        err.contains(
+            "places.csv: line 6, field 'lon': out of range: must lie in [-180, 180]: \"-180.5000\""
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_event_id() {
+    let err = fails(
+        PLACES.as_bytes(),
+        &events(&format!("{GOOD_EVENT}\n{GOOD_EVENT}\n")),
+    );
+    assert_eq!(
+        err,
+        "geoevents: error: events.csv: line 3, field 'id': duplicate id \"ok\" (first used on line 2)\n"
+    );
+}
+
+#[test]
+fn duplicate_place_id() {
+    let row = "jurf-al-sakhar,Jurf al-Sakhar,town,,,32.8667,44.2139,Babil,Iraq,5000,Wikipedia\n";
+    let err = fails(&places(row), &events(GOOD_EVENT));
+    assert_eq!(
+        err,
+        "geoevents: error: places.csv: line 6, field 'id': duplicate id \"jurf-al-sakhar\" (first used on line 5)\n"
+    );
+}
+
+#[test]
+fn place_id_given_twice_with_different_coordinates() {
+    let row = "jurf-al-sakhar,Jurf al-Nasr,town,,,32.9000,44.2139,Babil,Iraq,5000,elsewhere\n";
+    let err = fails(&places(row), &events(GOOD_EVENT));
+    assert_eq!(
+        err,
+        "geoevents: error: places.csv: line 6, field 'lat,lon': place id \"jurf-al-sakhar\" is given twice with different coordinates: 32.866700,44.213900 on line 5, 32.900000,44.213900 on line 6\n"
+    );
+}
+
+#[test]
+fn non_utf8_byte_in_events() {
+    let mut bytes = events(GOOD_EVENT);
+    bytes.extend_from_slice(b"\nlatin1,2023-11-22,strike,,,,Jurf al Sa\xe7r,,,,,,\n");
+    let err = fails(PLACES.as_bytes(), &bytes);
+    assert_eq!(
+        err,
+        "geoevents: error: events.csv: line 3, field 'place': invalid UTF-8 at byte 10 of the field; save the file as UTF-8\n"
+    );
+}
+
+#[test]
+fn non_utf8_byte_in_places() {
+    let mut bytes = PLACES.as_bytes().to_vec();
+    bytes.extend_from_slice(b"x,Caf\xe9,town,,,33.0000,44.0000,,Iraq,100,s\n");
+    let err = fails(&bytes, &events(GOOD_EVENT));
+    assert!(
+        err.contains("places.csv: line 6, field 'name': invalid UTF-8 at byte 3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_events_file() {
+    let err = fails(PLACES.as_bytes(), b"");
+    assert!(err.starts_with("geoevents: error: events.csv: the file is empty; expected a header row with the columns id,date,kind"), "{err}");
+}
+
+#[test]
+fn empty_places_file() {
+    let err = fails(b"", &events(GOOD_EVENT));
+    assert!(err.starts_with("geoevents: error: places.csv: the file is empty; expected a header row with the columns id,name,kind"), "{err}");
+    let err = fails(format!("{PLACES_HEADER}\n").as_bytes(), &events(GOOD_EVENT));
+    assert_eq!(
+        err,
+        "geoevents: error: places.csv: the place table has no rows\n"
+    );
+}
+
+#[test]
+fn every_bad_row_is_reported_once() {
+    let rows = format!(
+        "{GOOD_EVENT}\nb1,2023-13-01,strike,,,,X,,,,,,\nb2,2023-11-22,raid,,,,X,,,,,,\nb3,2023-11-22,strike,,,,X,-1,,,,,\n"
+    );
+    let err = fails(PLACES.as_bytes(), &events(&rows));
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].contains("line 3, field 'date'"));
+    assert!(lines[1].contains("line 4, field 'kind': expected strike or attack: \"raid\""));
+    assert!(lines[2].contains("line 5, field 'killed_low'"));
+}
+
+#[test]
+fn a_short_row() {
+    let err = fails(PLACES.as_bytes(), &events("short,2023-11-22,strike\n"));
+    assert_eq!(
+        err,
+        "geoevents: error: events.csv: line 2: expected 13 fields as in the header, found 3\n"
+    );
+}
+
+#[test]
+fn missing_input_file() {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    let run = wd.build_from("places.csv", "nope.csv", "out", &[]);
+    assert_exit(&run, 1);
+    assert!(
+        stderr(&run).starts_with("geoevents: error: nope.csv: No such file or directory"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!wd.exists("out"));
+}
+
+#[test]
+fn a_utf8_bom_and_crlf_line_ends_are_fine() {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES.replace('\n', "\r\n"));
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend_from_slice(format!("{EVENTS_HEADER}\r\n{GOOD_EVENT}\r\n").as_bytes());
+    wd.write("events.csv", bytes);
+    let run = wd.build(&[]);
+    assert_exit(&run, 0);
+    assert!(wd
+        .read("out/strikes.geojson")
+        .contains("\"place_id\":\"jurf-al-sakhar\""));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let wd = Workdir::new();
+    let run = wd.run(&["build", "--no-such-flag"]);
+    assert_exit(&run, 2);
+    let run = wd.run(&["geocode", "--format", "xml", "Baghdad"]);
+    assert_exit(&run, 2);
+}
