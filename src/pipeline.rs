@@ -15,7 +15,10 @@ use crate::error::{Error, Result};
 use crate::events::EventReader;
 use crate::geocode::{PlaceIndex, UnresolvedReason};
 use crate::model::{EventKind, PlaceKind};
-use crate::output::geojson::{base_feature, event_feature, LayerWriter, NearestBase};
+use crate::output::geojson::{
+    base_feature, event_feature, event_property_names, NearestBase, BASE_PROPERTIES,
+};
+use crate::output::layer::{Format, Layer};
 use crate::output::tables::{
     write_distance, write_unresolved, TableWriter, DISTANCE_COLUMNS, UNRESOLVED_COLUMNS,
 };
@@ -23,18 +26,23 @@ use crate::output::OutputDir;
 use crate::places::read_places;
 use crate::table::RowErrors;
 
-/// The file names `build` writes into the output directory.
+/// The names of what `build` writes: three layers (each in every chosen
+/// format, `<layer><extension>`) and two tables.
 pub mod files {
     /// Strikes layer.
-    pub const STRIKES: &str = "strikes.geojson";
+    pub const STRIKES: &str = "strikes";
     /// Attacks layer.
-    pub const ATTACKS: &str = "attacks.geojson";
+    pub const ATTACKS: &str = "attacks";
     /// Bases layer.
-    pub const BASES: &str = "bases.geojson";
-    /// Strike-to-base distance table.
-    pub const DISTANCES: &str = "distances.csv";
-    /// Events whose place did not resolve.
-    pub const UNRESOLVED: &str = "unresolved.csv";
+    pub const BASES: &str = "bases";
+    /// Strike-to-base distance table, `distances.csv`.
+    pub const DISTANCES: &str = "distances";
+    /// Events whose place did not resolve, `unresolved.csv`.
+    pub const UNRESOLVED: &str = "unresolved";
+    /// The file of the distance table.
+    pub const DISTANCES_CSV: &str = "distances.csv";
+    /// The file of the unresolved table.
+    pub const UNRESOLVED_CSV: &str = "unresolved.csv";
 }
 
 /// How many unresolved events the report lists by name; all of them are in
@@ -50,6 +58,23 @@ pub struct BuildOptions {
     pub events: PathBuf,
     /// The directory to write into (created if missing).
     pub out: PathBuf,
+    /// The formats to write each layer in; the tables are always CSV.
+    pub formats: Vec<Format>,
+    /// Decimals of every coordinate written.
+    pub precision: u8,
+}
+
+impl BuildOptions {
+    /// The bundled inputs and `output/`, every format, 6 decimals.
+    pub fn new(places: PathBuf, events: PathBuf, out: PathBuf) -> Self {
+        BuildOptions {
+            places,
+            events,
+            out,
+            formats: Format::ALL.to_vec(),
+            precision: crate::output::DEFAULT_PRECISION,
+        }
+    }
 }
 
 /// An event that did not geocode, as listed in the report.
@@ -82,7 +107,7 @@ pub struct BuildReport {
     pub by_precision: BTreeMap<&'static str, usize>,
     /// The first unresolved events, in file order.
     pub unresolved_sample: Vec<UnresolvedEvent>,
-    /// Features per layer file name, and rows per table file name.
+    /// Features per layer and rows per table, by the names in [`files`].
     pub counts: BTreeMap<&'static str, usize>,
     /// Warnings about the place table (spellings shared by two places).
     pub warnings: Vec<String>,
@@ -120,22 +145,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     bases.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut out = OutputDir::create(&options.out)?;
-    let mut strikes = LayerWriter::new(out.file(files::STRIKES)?, files::STRIKES)?;
-    let mut attacks = LayerWriter::new(out.file(files::ATTACKS)?, files::ATTACKS)?;
-    let mut base_layer = LayerWriter::new(out.file(files::BASES)?, files::BASES)?;
+    let formats = &options.formats;
+    let event_columns = event_property_names(&extra_columns);
+    let base_columns: Vec<String> = BASE_PROPERTIES.iter().map(|s| s.to_string()).collect();
+    let mut strikes = Layer::open(&mut out, files::STRIKES, formats, &event_columns)?;
+    let mut attacks = Layer::open(&mut out, files::ATTACKS, formats, &event_columns)?;
+    let mut base_layer = Layer::open(&mut out, files::BASES, formats, &base_columns)?;
     let mut distances = TableWriter::new(
-        out.file(files::DISTANCES)?,
-        files::DISTANCES,
+        out.file(files::DISTANCES_CSV)?,
+        files::DISTANCES_CSV,
         &DISTANCE_COLUMNS,
     )?;
     let mut unresolved = TableWriter::new(
-        out.file(files::UNRESOLVED)?,
-        files::UNRESOLVED,
+        out.file(files::UNRESOLVED_CSV)?,
+        files::UNRESOLVED_CSV,
         &UNRESOLVED_COLUMNS,
     )?;
 
     for base in &bases {
-        base_layer.write(&base_feature(base), base.position)?;
+        base_layer.write(&base_feature(base, options.precision))?;
     }
 
     let mut report = BuildReport {
@@ -199,11 +227,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             base: bases[i],
             distance_km: measured[i].distance_km(),
         });
-        let feature = event_feature(&event, &extra_columns, &found, nearest_base);
+        let feature = event_feature(
+            &event,
+            &extra_columns,
+            &found,
+            nearest_base,
+            options.precision,
+        );
         match event.kind {
-            EventKind::Attack => attacks.write(&feature, found.position)?,
+            EventKind::Attack => attacks.write(&feature)?,
             EventKind::Strike => {
-                strikes.write(&feature, found.position)?;
+                strikes.write(&feature)?;
                 for (i, (base, g)) in bases.iter().zip(&measured).enumerate() {
                     write_distance(&mut distances, &event, &found, base, g, Some(i) == nearest)?;
                 }

@@ -168,19 +168,19 @@ fn people_actors_and_forces_are_not_places() {
 #[test]
 fn every_bundled_event_resolves_and_nothing_is_lost() {
     let wd = Workdir::new();
-    let report = build(&BuildOptions {
-        places: repo().join("places/places.csv"),
-        events: repo().join("events/events.csv"),
-        out: wd.path().join("out"),
-    })
+    let report = build(&BuildOptions::new(
+        repo().join("places/places.csv"),
+        repo().join("events/events.csv"),
+        wd.path().join("out"),
+    ))
     .unwrap();
     assert_eq!(report.unresolved(), 0, "{:?}", report.unresolved_sample);
     assert_eq!(report.geocoded + report.unresolved(), report.events_read);
-    let features = report.counts["strikes.geojson"] + report.counts["attacks.geojson"];
+    let features = report.counts["strikes"] + report.counts["attacks"];
     assert_eq!(features, report.geocoded);
     assert_eq!(
-        report.counts["distances.csv"],
-        report.counts["strikes.geojson"] * report.counts["bases.geojson"]
+        report.counts["distances"],
+        report.counts["strikes"] * report.counts["bases"]
     );
 }
 

@@ -32,10 +32,16 @@ fn writes_every_output_and_nothing_else() {
     assert_eq!(
         wd.list("out"),
         [
+            "attacks.csv",
             "attacks.geojson",
+            "attacks.geojsonl",
+            "bases.csv",
             "bases.geojson",
+            "bases.geojsonl",
             "distances.csv",
+            "strikes.csv",
             "strikes.geojson",
+            "strikes.geojsonl",
             "unresolved.csv"
         ]
     );
@@ -223,9 +229,10 @@ fn summary_counts_what_was_read_matched_and_written() {
         "{err}"
     );
     assert!(err.contains("geoevents: unresolved: line 5, event e-none: place \"Bashar al-Assad\" is unknown; candidates: al-asad-air-base"), "{err}");
-    assert!(err.contains("out/strikes.geojson (2 features)"), "{err}");
-    assert!(err.contains("out/distances.csv (4 rows)"), "{err}");
-    assert!(err.contains("out/unresolved.csv (1 rows)"), "{err}");
+    assert!(
+        err.ends_with("geoevents: wrote out: strikes 2 features, attacks 1 feature, bases 2 features (as geojson, geojsonseq, csv); distances.csv 4 rows; unresolved.csv 1 row\n"),
+        "{err}"
+    );
 
     let quiet = wd.build(&["-q"]);
     assert_exit(&quiet, 0);
@@ -282,4 +289,82 @@ fn a_header_only_events_file_gives_empty_layers() {
     );
     let empty: geojson::FeatureCollection = wd.read("out/strikes.geojson").parse().unwrap();
     assert!(empty.features.is_empty());
+}
+
+#[test]
+fn formats_and_precision_choose_what_is_written() {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    wd.write("events.csv", EVENTS);
+    let out = wd.build(&["--formats", "csv,geojson,csv", "--precision", "2"]);
+    assert_exit(&out, 0);
+    assert_eq!(
+        wd.list("out"),
+        [
+            "attacks.csv",
+            "attacks.geojson",
+            "bases.csv",
+            "bases.geojson",
+            "distances.csv",
+            "strikes.csv",
+            "strikes.geojson",
+            "unresolved.csv"
+        ]
+    );
+    let bases = layer(&wd, "bases.geojson");
+    assert_eq!(
+        bases["features"][0]["geometry"]["coordinates"],
+        serde_json::json!([42.44, 33.79])
+    );
+    assert!(wd
+        .read("out/bases.csv")
+        .contains(",42.44,33.79,POINT (42.44 33.79)\n"));
+
+    let bad = wd.build(&["--formats", "shp"]);
+    assert_exit(&bad, 2);
+    assert!(
+        stderr(&bad).contains("unknown format \"shp\"; expected one of geojson, geojsonseq, csv")
+    );
+    let bad = wd.build(&["--precision", "12"]);
+    assert_exit(&bad, 2);
+}
+
+#[test]
+fn geojsonseq_has_one_feature_per_line_matching_the_collection() {
+    let wd = built();
+    let collection = layer(&wd, "strikes.geojson");
+    let lines: Vec<Value> = wd
+        .read("out/strikes.geojsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(&lines, collection["features"].as_array().unwrap());
+}
+
+#[test]
+fn csv_layers_carry_every_property_and_neutralise_formulas() {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    wd.write(
+        "events.csv",
+        format!("{EVENTS_HEADER},desk_note\n=evil,2023-11-22,strike,,@actor,+target,Jurf al Saqr,,,,,a.txt,-notes,=1+1\n"),
+    );
+    assert_exit(&wd.build(&[]), 0);
+    let text = wd.read("out/strikes.csv");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header.first().map(String::as_str), Some("id"));
+    assert_eq!(&header[header.len() - 3..], ["lon", "lat", "wkt"]);
+    assert!(header.contains(&"desk_note".to_string()));
+    let row = reader.records().next().unwrap().unwrap();
+    let get = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_string();
+    assert_eq!(get("id"), "'=evil");
+    assert_eq!(get("actor"), "'@actor");
+    assert_eq!(get("target"), "'+target");
+    assert_eq!(get("notes"), "'-notes");
+    assert_eq!(get("desk_note"), "'=1+1");
+    assert_eq!(get("killed_low"), "");
+    assert_eq!(get("uncertainty_m"), "5000");
+    assert_eq!(get("lon"), "44.2139");
+    assert_eq!(get("wkt"), "POINT (44.2139 32.8667)");
 }

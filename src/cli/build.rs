@@ -1,8 +1,10 @@
 //! `geoevents build`: the main job.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use geoevents::output::layer::Format;
+use geoevents::output::{DEFAULT_PRECISION, MAX_PRECISION};
 use geoevents::pipeline::{build, files, BuildOptions, BuildReport};
 
 use super::{PlacesArg, EXIT_FAILURE};
@@ -11,15 +13,17 @@ use super::{PlacesArg, EXIT_FAILURE};
 ///
 /// Reads the place table and the events, resolves every event's place text
 /// (see `geoevents geocode --help` for the rules), measures every strike
-/// against every base on the WGS84 ellipsoid, and writes into DIR:
-/// strikes.geojson, attacks.geojson, bases.geojson (RFC 7946), distances.csv
-/// and unresolved.csv. Files are written to temporary names and renamed when
-/// all are complete: invalid input changes nothing in DIR.
+/// against every base on the WGS84 ellipsoid, and writes into DIR the layers
+/// strikes, attacks and bases in each chosen format (strikes.geojson,
+/// strikes.geojsonl, strikes.csv, …), distances.csv and unresolved.csv. Files
+/// are written to temporary names and renamed when all are complete: invalid
+/// input changes nothing in DIR.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   geoevents build
   geoevents build --events my-events.csv --out /tmp/layers
   geoevents build --strict          exit 1 if any event's place did not resolve
+  geoevents build --formats geojson,csv --precision 4
 
 Exit status: 0 success; 1 invalid input, or --strict with unresolved events; 2 usage error.")]
 pub struct Args {
@@ -31,6 +35,14 @@ pub struct Args {
     /// Directory to write the outputs into; created if missing.
     #[arg(long, value_name = "DIR", default_value = "output")]
     out: PathBuf,
+    /// Formats to write each layer in, comma-separated: geojson (RFC 7946,
+    /// .geojson), geojsonseq (one feature per line, .geojsonl), csv (every
+    /// property plus lon, lat, wkt). Default: all.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_format, default_value = "geojson,geojsonseq,csv")]
+    formats: Vec<Format>,
+    /// Decimals of every coordinate written (6 is about 0.1 m).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_PRECISION, value_parser = clap::value_parser!(u8).range(0..=i64::from(MAX_PRECISION)))]
+    precision: u8,
     /// Exit with status 1 when any event's place is unresolved or ambiguous.
     #[arg(long)]
     strict: bool,
@@ -40,14 +52,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> geoevents::Result<ExitCode> {
+    let mut formats = args.formats;
+    formats.sort();
+    formats.dedup();
     let options = BuildOptions {
         places: args.places.places,
         events: args.events,
         out: args.out,
+        formats,
+        precision: args.precision,
     };
     let report = build(&options)?;
     if !args.quiet {
-        for line in summary(&report, &options.events, &options.out) {
+        for line in summary(&report, &options) {
             eprintln!("geoevents: {line}");
         }
     }
@@ -55,7 +72,7 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
         eprintln!(
             "geoevents: error: {} events did not resolve (--strict); see {}",
             report.unresolved(),
-            options.out.join(files::UNRESOLVED).display()
+            options.out.join(files::UNRESOLVED_CSV).display()
         );
         return Ok(ExitCode::from(EXIT_FAILURE));
     }
@@ -63,7 +80,8 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
 }
 
 /// The build summary, one line per item, without the prefix.
-fn summary(report: &BuildReport, events: &Path, out: &Path) -> Vec<String> {
+fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
+    let (events, out) = (&options.events, &options.out);
     let mut lines = Vec::new();
     let share = if report.events_read == 0 {
         100.0
@@ -114,19 +132,35 @@ fn summary(report: &BuildReport, events: &Path, out: &Path) -> Vec<String> {
     for warning in &report.warnings {
         lines.push(format!("warning: {warning}"));
     }
-    let written: Vec<String> = [
-        (files::STRIKES, "features"),
-        (files::ATTACKS, "features"),
-        (files::BASES, "features"),
-        (files::DISTANCES, "rows"),
-        (files::UNRESOLVED, "rows"),
-    ]
-    .iter()
-    .map(|(name, unit)| {
-        let n = report.counts.get(name).copied().unwrap_or(0);
-        format!("{} ({n} {unit})", out.join(name).display())
-    })
-    .collect();
-    lines.push(format!("wrote {}", written.join(", ")));
+    let count = |name: &str| report.counts.get(name).copied().unwrap_or(0);
+    let formats: Vec<&str> = options.formats.iter().map(|f| f.name()).collect();
+    lines.push(format!(
+        "wrote {}: strikes {}, attacks {}, bases {} (as {}); distances.csv {}; unresolved.csv {}",
+        out.display(),
+        plural(count(files::STRIKES), "feature"),
+        plural(count(files::ATTACKS), "feature"),
+        plural(count(files::BASES), "feature"),
+        formats.join(", "),
+        plural(count(files::DISTANCES), "row"),
+        plural(count(files::UNRESOLVED), "row"),
+    ));
     lines
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+fn parse_format(name: &str) -> Result<Format, String> {
+    Format::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!(
+            "unknown format {name:?}; expected one of {}",
+            names.join(", ")
+        )
+    })
 }

@@ -11,10 +11,35 @@ use std::io::Write;
 use geojson::{feature::Id, Feature, Geometry, JsonObject, JsonValue};
 use serde_json::json;
 
+use super::layer::{point_of, FeatureSink};
 use super::round_coordinate;
 use crate::error::{Error, Result};
+use crate::events::{COMPUTED_FIELDS, EVENT_COLUMNS};
 use crate::geocode::Resolved;
 use crate::model::{Event, LatLon, Place};
+
+/// Properties of a base feature, in order.
+pub const BASE_PROPERTIES: [&str; 8] = [
+    "name",
+    "name_ar",
+    "kind",
+    "aliases",
+    "admin1",
+    "country",
+    "uncertainty_m",
+    "source",
+];
+
+/// Properties of an event feature, in order: the event's columns but `id`
+/// (it is the feature id), the extra columns, then the computed fields.
+pub fn event_property_names(extra_columns: &[String]) -> Vec<String> {
+    EVENT_COLUMNS[1..]
+        .iter()
+        .map(|s| s.to_string())
+        .chain(extra_columns.iter().cloned())
+        .chain(COMPUTED_FIELDS.iter().map(|s| s.to_string()))
+        .collect()
+}
 
 /// The nearest base to an event and the geodesic distance to it.
 #[derive(Clone, Copy, Debug)]
@@ -46,9 +71,8 @@ impl<W: Write> LayerWriter<W> {
         })
     }
 
-    /// Writes a point feature. `position` must be the one in the feature's
-    /// geometry, rounded as [`point_geometry`] rounds it; it grows the bbox.
-    pub fn write(&mut self, feature: &Feature, position: LatLon) -> Result<()> {
+    /// Writes a point feature; its coordinates grow the bbox.
+    pub fn write(&mut self, feature: &Feature) -> Result<()> {
         let sep: &[u8] = if self.features == 0 { b"\n" } else { b",\n" };
         self.out
             .write_all(sep)
@@ -56,14 +80,12 @@ impl<W: Write> LayerWriter<W> {
         serde_json::to_writer(&mut self.out, feature)
             .map_err(|e| Error::io(&self.name, e.into()))?;
         self.features += 1;
-        let (x, y) = (
-            round_coordinate(position.lon),
-            round_coordinate(position.lat),
-        );
-        self.bbox = Some(match self.bbox {
-            None => [x, y, x, y],
-            Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
-        });
+        if let Some([x, y]) = point_of(feature) {
+            self.bbox = Some(match self.bbox {
+                None => [x, y, x, y],
+                Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
+            });
+        }
         Ok(())
     }
 
@@ -92,11 +114,11 @@ impl<W: Write> LayerWriter<W> {
     }
 }
 
-/// A Point geometry at `position`, rounded to 6 decimals, `[lon, lat]`.
-pub fn point_geometry(position: LatLon) -> Geometry {
+/// A Point geometry at `position`, `[lon, lat]`, rounded to `decimals`.
+pub fn point_geometry(position: LatLon, decimals: u8) -> Geometry {
     Geometry::new_point([
-        round_coordinate(position.lon),
-        round_coordinate(position.lat),
+        round_coordinate(position.lon, decimals),
+        round_coordinate(position.lat, decimals),
     ])
 }
 
@@ -111,6 +133,7 @@ pub fn event_feature(
     extra_columns: &[String],
     found: &Resolved<'_>,
     nearest: Option<NearestBase<'_>>,
+    decimals: u8,
 ) -> Feature {
     let mut p = JsonObject::new();
     p.insert("date".into(), event.date.clone().into());
@@ -154,7 +177,7 @@ pub fn event_feature(
     );
     Feature {
         bbox: None,
-        geometry: Some(point_geometry(found.position)),
+        geometry: Some(point_geometry(found.position, decimals)),
         id: Some(Id::String(event.id.clone())),
         properties: Some(p),
         foreign_members: None,
@@ -162,7 +185,7 @@ pub fn event_feature(
 }
 
 /// The feature for a base from the place table.
-pub fn base_feature(place: &Place) -> Feature {
+pub fn base_feature(place: &Place, decimals: u8) -> Feature {
     let mut p = JsonObject::new();
     p.insert("name".into(), place.name.clone().into());
     p.insert("name_ar".into(), place.name_ar.clone().into());
@@ -174,7 +197,7 @@ pub fn base_feature(place: &Place) -> Feature {
     p.insert("source".into(), place.source.clone().into());
     Feature {
         bbox: None,
-        geometry: Some(point_geometry(place.position)),
+        geometry: Some(point_geometry(place.position, decimals)),
         id: Some(Id::String(place.id.clone())),
         properties: Some(p),
         foreign_members: None,
@@ -184,4 +207,84 @@ pub fn base_feature(place: &Place) -> Feature {
 /// Rounds kilometres to metres, the precision distances are written with.
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
+}
+
+impl<W: Write> FeatureSink for LayerWriter<W> {
+    fn write(&mut self, feature: &Feature) -> Result<()> {
+        LayerWriter::write(self, feature)
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        LayerWriter::finish(*self).map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geocode::PlaceIndex;
+    use crate::model::{EventKind, PlaceKind};
+
+    fn place() -> Place {
+        Place {
+            id: "x".into(),
+            name: "X".into(),
+            kind: PlaceKind::Base,
+            aliases: vec![],
+            name_ar: String::new(),
+            position: LatLon::new(33.0, 44.0).unwrap(),
+            admin1: String::new(),
+            country: "Iraq".into(),
+            uncertainty_m: 100,
+            source: "s".into(),
+            line: 2,
+        }
+    }
+
+    fn keys(feature: &Feature) -> Vec<String> {
+        feature
+            .properties
+            .as_ref()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn property_lists_match_the_features_built() {
+        let index = PlaceIndex::new(vec![place()]);
+        let found = index.resolve("X").unwrap();
+        let event = Event {
+            line: 2,
+            id: "e".into(),
+            date: "2024-01-24".into(),
+            kind: EventKind::Strike,
+            subtype: String::new(),
+            actor: String::new(),
+            target: String::new(),
+            place: "X".into(),
+            killed_low: None,
+            killed_high: None,
+            injured_low: None,
+            injured_high: None,
+            sources: String::new(),
+            notes: String::new(),
+            extra: vec!["v".into()],
+        };
+        let extra = vec!["desk".to_string()];
+        let feature = event_feature(&event, &extra, &found, None, 6);
+        assert_eq!(keys(&feature), event_property_names(&extra));
+        assert_eq!(keys(&base_feature(&place(), 6)), BASE_PROPERTIES);
+    }
+
+    #[test]
+    fn coordinates_are_rounded_to_the_precision_asked() {
+        let p = LatLon::new(33.785_599_87, 42.441_200_4).unwrap();
+        let g = point_geometry(p, 3);
+        assert_eq!(
+            serde_json::to_string(&g).unwrap(),
+            r#"{"type":"Point","coordinates":[42.441,33.786]}"#
+        );
+    }
 }

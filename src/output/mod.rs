@@ -1,7 +1,10 @@
 //! Writers for every output, each over `io::Write`, and [`OutputDir`], which
 //! makes a set of output files appear whole or not at all.
 
+pub mod csv_layer;
 pub mod geojson;
+pub mod layer;
+pub mod seq;
 pub mod tables;
 
 use std::fs::{self, File};
@@ -64,10 +67,18 @@ impl Drop for OutputDir {
     }
 }
 
-/// Rounds a coordinate to 6 decimals (about 0.1 m), the precision every
-/// layer is written with, so output is byte-stable.
-pub fn round_coordinate(x: f64) -> f64 {
-    let r = (x * 1e6).round() / 1e6;
+/// Coordinate decimals written by default: 6 decimals is about 0.1 m.
+pub const DEFAULT_PRECISION: u8 = 6;
+
+/// Most coordinate decimals accepted: past 9 (about 0.1 mm) digits say
+/// nothing and f64 rounding starts to show.
+pub const MAX_PRECISION: u8 = 9;
+
+/// Rounds a coordinate to `decimals` places, the same in every format, so
+/// output is byte-stable.
+pub fn round_coordinate(x: f64, decimals: u8) -> f64 {
+    let scale = 10f64.powi(i32::from(decimals));
+    let r = (x * scale).round() / scale;
     // Avoid "-0.0" in output.
     if r == 0.0 {
         0.0

@@ -1,0 +1,108 @@
+//! A layer as CSV for spreadsheets and Datawrapper: the feature `id`, every
+//! property, then `lon`, `lat` and a `wkt` point.
+//!
+//! Report text is untrusted, and a spreadsheet runs a cell that starts with
+//! `=`, `+`, `-`, `@`, a tab or a carriage return as a formula. Following
+//! OWASP's CSV-injection advice, such text cells get a leading `'`. Numbers
+//! (counts, coordinates) are written as numbers and left alone.
+
+use std::io::Write;
+
+use geojson::{feature::Id, Feature, JsonValue};
+
+use super::layer::{point_of, FeatureSink};
+use super::tables::TableWriter;
+use crate::error::Result;
+
+/// Writes a layer as CSV rows.
+pub struct CsvLayerWriter<W: Write> {
+    table: TableWriter<W>,
+    columns: Vec<String>,
+}
+
+impl<W: Write> CsvLayerWriter<W> {
+    /// Writes the header: `id`, `columns`, `lon`, `lat`, `wkt`.
+    pub fn new(out: W, name: &str, columns: &[String]) -> Result<Self> {
+        let mut header: Vec<&str> = vec!["id"];
+        header.extend(columns.iter().map(String::as_str));
+        header.extend(["lon", "lat", "wkt"]);
+        Ok(CsvLayerWriter {
+            table: TableWriter::new(out, name, &header)?,
+            columns: columns.to_vec(),
+        })
+    }
+}
+
+/// A text cell made safe to open in a spreadsheet.
+pub fn neutralize(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn cell(value: Option<&JsonValue>) -> String {
+    match value {
+        None | Some(JsonValue::Null) => String::new(),
+        Some(JsonValue::String(s)) => neutralize(s),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl<W: Write> FeatureSink for CsvLayerWriter<W> {
+    fn write(&mut self, feature: &Feature) -> Result<()> {
+        let id = match &feature.id {
+            Some(Id::String(s)) => neutralize(s),
+            Some(Id::Number(n)) => n.to_string(),
+            None => String::new(),
+        };
+        let mut row: Vec<String> = Vec::with_capacity(self.columns.len() + 4);
+        row.push(id);
+        for column in &self.columns {
+            row.push(cell(feature.property(column)));
+        }
+        match point_of(feature) {
+            Some([x, y]) => {
+                let (x, y) = (JsonValue::from(x), JsonValue::from(y));
+                row.push(x.to_string());
+                row.push(y.to_string());
+                row.push(format!("POINT ({x} {y})"));
+            }
+            None => row.extend([String::new(), String::new(), String::new()]),
+        }
+        let fields: Vec<&str> = row.iter().map(String::as_str).collect();
+        self.table.write_row(&fields)
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        self.table.finish().map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralized() {
+        for (input, output) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Jurf al Saqr", "Jurf al Saqr"),
+            ("", ""),
+        ] {
+            assert_eq!(neutralize(input), output);
+        }
+    }
+
+    #[test]
+    fn numbers_are_not_neutralized() {
+        assert_eq!(cell(Some(&JsonValue::from(-33.5))), "-33.5");
+        assert_eq!(cell(Some(&JsonValue::Null)), "");
+    }
+}

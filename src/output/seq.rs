@@ -1,0 +1,43 @@
+//! GeoJSONSeq: one GeoJSON Feature per line, for streaming into tippecanoe,
+//! `ogr2ogr` or `jq`.
+//!
+//! Written newline-delimited (the `.geojsonl` convention GDAL's GeoJSONSeq
+//! driver and tippecanoe read), without RFC 8142's leading record-separator
+//! byte, which those tools accept but line-oriented tools choke on.
+
+use std::io::Write;
+
+use geojson::Feature;
+
+use super::layer::FeatureSink;
+use crate::error::{Error, Result};
+
+/// Writes one feature per line.
+pub struct SeqWriter<W: Write> {
+    out: W,
+    name: String,
+}
+
+impl<W: Write> SeqWriter<W> {
+    /// Starts a sequence; `name` is the file name used in errors.
+    pub fn new(out: W, name: &str) -> Self {
+        SeqWriter {
+            out,
+            name: name.to_string(),
+        }
+    }
+}
+
+impl<W: Write> FeatureSink for SeqWriter<W> {
+    fn write(&mut self, feature: &Feature) -> Result<()> {
+        serde_json::to_writer(&mut self.out, feature)
+            .map_err(|e| Error::io(&self.name, e.into()))?;
+        self.out
+            .write_all(b"\n")
+            .map_err(|e| Error::io(&self.name, e))
+    }
+
+    fn finish(mut self: Box<Self>) -> Result<()> {
+        self.out.flush().map_err(|e| Error::io(&self.name, e))
+    }
+}
