@@ -36,6 +36,8 @@ const DIRECTION_EXTRA_M: u32 = 100_000;
 /// For "N km south of X": the point is moved N km, and a quarter of N (at
 /// least 5 km) is added, since reported distances are rounded.
 const STATED_DISTANCE_MIN_EXTRA_M: f64 = 5_000.0;
+/// The longest stated distance read as "N km south of X".
+const MAX_STATED_DISTANCE_M: f64 = 500_000.0;
 /// Up to this stated distance, "N km from X" is still "near X".
 const NEAR_STATED_DISTANCE_M: f64 = 25_000.0;
 /// How many candidates an unresolved query lists.
@@ -344,13 +346,18 @@ impl PlaceIndex {
     fn fuzzy(&self, text: &str) -> Resolution<'_> {
         let key = normalize(text);
         let core = core_name(&key);
-        let budget = edit_budget(key.chars().count());
+        // With a feature word only the core is compared, and the edit budget
+        // is that of the core: "Ali Air Base" is a three-letter name, not a
+        // twelve-letter one, and must not reach another base by two edits.
+        let query = if core.hint.is_some() {
+            &core.core
+        } else {
+            &key
+        };
+        let query_len = query.chars().count();
+        let budget = edit_budget(query_len);
         let mut best: Vec<(usize, usize, f64)> = Vec::new(); // (place, edits, score)
-        for query in [&key, &core.core] {
-            if query.is_empty() {
-                continue;
-            }
-            let query_len = query.chars().count();
+        if !query.is_empty() {
             for (name, i, needs_hint) in &self.fuzzy_keys {
                 if (*needs_hint && core.hint.is_none())
                     || !hint_fits(core.hint, self.places[*i].kind)
@@ -377,10 +384,10 @@ impl PlaceIndex {
         let within: Vec<&(usize, usize, f64)> = best.iter().filter(|b| b.1 <= budget).collect();
         match within.as_slice() {
             [] => {
-                let limit = (key.chars().count() / 2).max(2);
+                let limit = (query_len / 2).max(2);
                 let suggestions = best
                     .iter()
-                    .filter(|b| b.1 <= limit)
+                    .filter(|b| b.1 <= limit && b.2 > 0.0)
                     .take(MAX_CANDIDATES)
                     .map(|&(i, _, score)| self.candidate(i, score))
                     .collect();
@@ -604,7 +611,7 @@ fn stated_distance(words: &[String]) -> Option<(f64, usize)> {
     if digits.is_empty() {
         return None;
     }
-    let number: f64 = digits.parse().ok()?;
+    let number: f64 = digits.parse().ok().filter(|n: &f64| n.is_finite())?;
     let attached = &first[digits.len()..];
     let (unit, used) = if attached.is_empty() {
         (words.get(1)?.as_str(), 2)
@@ -616,7 +623,10 @@ fn stated_distance(words: &[String]) -> Option<(f64, usize)> {
         "mi" | "mile" | "miles" => 1609.344,
         _ => return None,
     };
-    Some((number * metres_per_unit, used))
+    let metres = number * metres_per_unit;
+    // Reports measure "N km from X" in tens of km; a figure past this is a
+    // typo or not a locating phrase, and would move the point off the map.
+    (metres <= MAX_STATED_DISTANCE_M).then_some((metres, used))
 }
 
 /// Splits "near X", "X area", "20 km south of X", "western X" into the
@@ -790,6 +800,14 @@ mod tests {
         ] {
             assert_eq!(split(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn absurd_stated_distances_are_not_relations() {
+        assert_eq!(split("50000 km north of Hit"), None);
+        let huge = format!("{} km south of Baghdad", "9".repeat(400));
+        assert_eq!(split(&huge), None);
+        assert_eq!(split("500 km north of Hit").unwrap().0, "500 km north of");
     }
 
     #[test]

@@ -236,3 +236,23 @@ fn usage_errors_exit_2() {
     let run = wd.run(&["geocode", "--format", "xml", "Baghdad"]);
     assert_exit(&run, 2);
 }
+
+#[test]
+fn a_directory_in_the_way_of_an_output_replaces_nothing() {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    wd.write("events.csv", format!("{EVENTS_HEADER}\n{GOOD_EVENT}\n"));
+    std::fs::create_dir_all(wd.path().join("out/unresolved.csv")).unwrap();
+    let run = wd.build(&[]);
+    assert_exit(&run, 1);
+    assert!(
+        stderr(&run).contains("out/unresolved.csv: is a directory"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        wd.list("out"),
+        ["unresolved.csv"],
+        "nothing replaced, no temporary file left"
+    );
+}

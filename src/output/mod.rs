@@ -45,15 +45,25 @@ impl OutputDir {
     }
 
     /// Renames every temporary file to its final name, in the order opened.
-    /// The writers must have been flushed and dropped.
+    /// The writers must have been flushed and dropped. Targets that cannot
+    /// take a file (a directory of that name) are found before anything is
+    /// renamed, so a refused commit replaces nothing.
     pub fn commit(mut self) -> Result<Vec<PathBuf>> {
-        let mut written = Vec::with_capacity(self.pending.len());
-        for (temp, target) in std::mem::take(&mut self.pending) {
-            if let Err(e) = fs::rename(&temp, &target) {
-                let _ = fs::remove_file(&temp);
-                return Err(Error::io(&target, e));
+        for (_, target) in &self.pending {
+            if target.is_dir() {
+                return Err(Error::io(
+                    target,
+                    std::io::Error::other("is a directory; cannot write the output file there"),
+                ));
             }
-            written.push(target);
+        }
+        let mut written = Vec::with_capacity(self.pending.len());
+        while !self.pending.is_empty() {
+            // Taken off the list only once renamed, so that on failure Drop
+            // still removes every temporary file not yet in place.
+            let (temp, target) = &self.pending[0];
+            fs::rename(temp, target).map_err(|e| Error::io(target, e))?;
+            written.push(self.pending.remove(0).1);
         }
         Ok(written)
     }
