@@ -20,6 +20,15 @@ fn resolves_to(index: &PlaceIndex, text: &str, id: &str) {
     }
 }
 
+/// Asserts that each text resolves to nothing and is reported unknown.
+fn assert_unknown(texts: &[&str]) {
+    let index = index();
+    for text in texts {
+        let why = index.resolve(text).expect_err(text);
+        assert_eq!(why.reason, UnresolvedReason::Unknown, "{text}");
+    }
+}
+
 #[test]
 fn the_table_names_no_spelling_twice() {
     assert_eq!(index().warnings(), &[] as &[String]);
@@ -145,8 +154,7 @@ fn relative_phrases_resolve_with_coarser_precision() {
 
 #[test]
 fn people_actors_and_forces_are_not_places() {
-    let index = index();
-    for text in [
+    assert_unknown(&[
         "Bashar al-Assad",
         "Hafez al-Assad",
         "Assad",
@@ -159,10 +167,7 @@ fn people_actors_and_forces_are_not_places() {
         "Lloyd Austin",
         "Central Command",
         "Washington",
-    ] {
-        let why = index.resolve(text).expect_err(text);
-        assert_eq!(why.reason, UnresolvedReason::Unknown, "{text}");
-    }
+    ]);
 }
 
 #[test]
@@ -226,8 +231,7 @@ fn committed_output_is_what_build_writes() {
 /// by a few edits of a long feature word ("Ali Air Base" is not Rumalyn).
 #[test]
 fn places_missing_from_the_table_stay_unresolved() {
-    let index = index();
-    for text in [
+    assert_unknown(&[
         "Ali Air Base",
         "Balad Air Base",
         "near Balad Air Base",
@@ -235,8 +239,5 @@ fn places_missing_from_the_table_stay_unresolved() {
         "Erbil province",
         "Erbil governorate",
         "Atlantis",
-    ] {
-        let why = index.resolve(text).expect_err(text);
-        assert_eq!(why.reason, UnresolvedReason::Unknown, "{text}");
-    }
+    ]);
 }
