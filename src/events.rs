@@ -10,6 +10,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::{Event, EventKind};
+use crate::output::schema::OUTPUT_COLUMNS;
 use crate::table::{CsvTable, Row};
 
 /// The columns every events file must have, in the bundled file's order.
@@ -46,6 +47,15 @@ pub const COMPUTED_FIELDS: [&str; 12] = [
     "nearest_base_km",
 ];
 
+/// A casualty figure: digits only (no sign), small enough for the 32-bit
+/// integer fields of GeoPackage and GDAL.
+fn parse_count(text: &str) -> Option<u32> {
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<u32>().ok().filter(|&n| n <= i32::MAX as u32)
+}
+
 /// Streams validated events from a CSV file.
 pub struct EventReader<R: Read> {
     table: CsvTable<R>,
@@ -66,21 +76,44 @@ impl<R: Read> EventReader<R> {
         }
         let mut extra = Vec::new();
         let mut extra_names = Vec::new();
+        // Output column names are compared without case: SQLite (and so the
+        // GeoPackage), GDAL and QGIS treat `Notes` and `notes` as one field.
+        let mut taken: Vec<String> = EVENT_COLUMNS
+            .iter()
+            .chain(&COMPUTED_FIELDS)
+            .chain(&OUTPUT_COLUMNS)
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
         for (i, name) in table.headers().iter().enumerate() {
             if EVENT_COLUMNS.contains(&name.as_str()) {
                 continue;
             }
-            if COMPUTED_FIELDS.contains(&name.as_str()) || name.is_empty() {
+            let lower = name.to_ascii_lowercase();
+            let why = if name.is_empty() {
+                Some(format!("column {} has no name", i + 1))
+            } else if COMPUTED_FIELDS.contains(&lower.as_str()) {
+                Some("geoevents computes a field of that name; rename the column".to_string())
+            } else if OUTPUT_COLUMNS.contains(&lower.as_str()) {
+                Some(
+                    "the output formats use that name (feature id, GeoPackage key and geometry, CSV coordinates); rename the column"
+                        .to_string(),
+                )
+            } else if taken.contains(&lower) {
+                Some(
+                    "another column has the same name in another case, and GIS formats do not tell them apart; rename one"
+                        .to_string(),
+                )
+            } else {
+                None
+            };
+            if let Some(why) = why {
                 return Err(Error::UnexpectedColumn {
                     path: path.to_path_buf(),
                     column: name.clone(),
-                    why: if name.is_empty() {
-                        format!("column {} has no name", i + 1)
-                    } else {
-                        "geoevents computes a field of that name; rename the column".to_string()
-                    },
+                    why,
                 });
             }
+            taken.push(lower);
             extra.push(i);
             extra_names.push(name.clone());
         }
@@ -127,10 +160,10 @@ impl<R: Read> EventReader<R> {
             let i = 7 + n;
             let text = field(i);
             if !text.is_empty() {
-                let value = text.parse::<u32>().map_err(|_| {
+                let value = parse_count(text).ok_or_else(|| {
                     invalid(
                         i,
-                        "expected a whole number of people, or empty when not reported",
+                        "expected a whole number of people (digits only, at most 2147483647), or empty when not reported",
                     )
                 })?;
                 *slot = Some(value);

@@ -15,13 +15,12 @@ use crate::error::{Error, Result};
 use crate::events::EventReader;
 use crate::geocode::{PlaceIndex, UnresolvedReason};
 use crate::model::{EventKind, PlaceKind};
-use crate::output::geojson::{
-    base_feature, event_feature, event_property_names, NearestBase, BASE_PROPERTIES,
-};
+use crate::output::documents::Documents;
+use crate::output::geojson::{base_feature, event_feature, NearestBase};
 use crate::output::layer::{Format, Layer};
-use crate::output::tables::{
-    write_distance, write_unresolved, TableWriter, DISTANCE_COLUMNS, UNRESOLVED_COLUMNS,
-};
+use crate::output::schema::{base_fields, distance_fields, event_fields, unresolved_fields};
+use crate::output::style;
+use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
 use crate::places::read_places;
 use crate::table::RowErrors;
@@ -146,21 +145,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let mut out = OutputDir::create(&options.out)?;
     let formats = &options.formats;
-    let event_columns = event_property_names(&extra_columns);
-    let base_columns: Vec<String> = BASE_PROPERTIES.iter().map(|s| s.to_string()).collect();
-    let mut strikes = Layer::open(&mut out, files::STRIKES, formats, &event_columns)?;
-    let mut attacks = Layer::open(&mut out, files::ATTACKS, formats, &event_columns)?;
-    let mut base_layer = Layer::open(&mut out, files::BASES, formats, &base_columns)?;
-    let mut distances = TableWriter::new(
-        out.file(files::DISTANCES_CSV)?,
-        files::DISTANCES_CSV,
-        &DISTANCE_COLUMNS,
-    )?;
-    let mut unresolved = TableWriter::new(
-        out.file(files::UNRESOLVED_CSV)?,
-        files::UNRESOLVED_CSV,
-        &UNRESOLVED_COLUMNS,
-    )?;
+    let mut docs = Documents::open(&mut out, formats)?;
+    let event_columns = event_fields(&extra_columns);
+    let o = &mut out;
+    let d = &mut docs;
+    let mut strikes = Layer::open(o, d, &style::STRIKES, formats, &event_columns)?;
+    let mut attacks = Layer::open(o, d, &style::ATTACKS, formats, &event_columns)?;
+    let mut base_layer = Layer::open(o, d, &style::BASES, formats, &base_fields())?;
+    let gpkg = docs.gpkg.as_ref();
+    let mut distances = Table::open(&mut out, gpkg, files::DISTANCES, &distance_fields())?;
+    let mut unresolved = Table::open(&mut out, gpkg, files::UNRESOLVED, &unresolved_fields())?;
 
     for base in &bases {
         base_layer.write(&base_feature(base, options.precision))?;
@@ -256,6 +250,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     base_layer.finish()?;
     distances.finish()?;
     unresolved.finish()?;
+    docs.finish()?;
     report.written = out.commit()?;
     Ok(report)
 }

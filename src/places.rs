@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 use crate::model::{LatLon, Place, PlaceKind};
 use crate::table::{CsvTable, Row, RowErrors};
 
+/// The largest uncertainty a place may state: no point on Earth is further
+/// than about 20 000 km from any other.
+pub const MAX_UNCERTAINTY_M: u32 = 20_000_000;
+
 /// The columns of the place table, in the order the bundled file uses.
 pub const PLACE_COLUMNS: [&str; 11] = [
     "id",
@@ -126,8 +130,13 @@ fn parse_place<R: Read>(table: &CsvTable<R>, columns: &[usize], row: &Row) -> Re
     let uncertainty_m = field(9)
         .parse::<u32>()
         .ok()
-        .filter(|&u| u > 0)
-        .ok_or_else(|| invalid(9, "expected a whole number of metres greater than 0"))?;
+        .filter(|&u| (1..=MAX_UNCERTAINTY_M).contains(&u))
+        .ok_or_else(|| {
+            invalid(
+                9,
+                "expected a whole number of metres from 1 to 20000000 (half the Earth's circumference)",
+            )
+        })?;
     if field(10).is_empty() {
         return Err(invalid(
             10,

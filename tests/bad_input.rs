@@ -20,7 +20,7 @@ fn fails(places: &[u8], events: &[u8]) -> String {
     let first = wd.build_from("good-places.csv", "good-events.csv", "kept", &[]);
     assert_exit(&first, 0);
     let names = wd.list("kept");
-    let before: Vec<String> = wd.contents("kept");
+    let before = wd.contents("kept");
 
     wd.write("places.csv", places);
     wd.write("events.csv", events);
@@ -32,7 +32,7 @@ fn fails(places: &[u8], events: &[u8]) -> String {
         }
     }
     assert_eq!(wd.list("kept"), names, "no temporary files left");
-    let after: Vec<String> = wd.contents("kept");
+    let after = wd.contents("kept");
     assert_eq!(before, after, "the earlier output is untouched");
 
     let run = wd.build_from("places.csv", "events.csv", "fresh", &[]);

@@ -33,16 +33,27 @@ fn writes_every_output_and_nothing_else() {
         wd.list("out"),
         [
             "attacks.csv",
+            "attacks.csvt",
             "attacks.geojson",
             "attacks.geojsonl",
+            "attacks.prj",
             "bases.csv",
+            "bases.csvt",
             "bases.geojson",
             "bases.geojsonl",
+            "bases.prj",
+            "datawrapper-markers.json",
             "distances.csv",
+            "distances.csvt",
+            "geoevents.gpkg",
+            "geoevents.kml",
             "strikes.csv",
+            "strikes.csvt",
             "strikes.geojson",
             "strikes.geojsonl",
-            "unresolved.csv"
+            "strikes.prj",
+            "unresolved.csv",
+            "unresolved.csvt"
         ]
     );
 }
@@ -195,7 +206,7 @@ fn distances_pair_every_strike_with_every_base() {
     assert_eq!(&jurf_asad[12], "true");
     assert_eq!(&rows[1][12], "false");
     // "near Al Anbar" is 425 km uncertain: the range starts at zero.
-    assert_eq!(&rows[2][10], "0.000");
+    assert_eq!(&rows[2][10], "0.0");
     for strike in ["e-jurf", "e-anbar"] {
         let nearest = rows
             .iter()
@@ -230,7 +241,7 @@ fn summary_counts_what_was_read_matched_and_written() {
     );
     assert!(err.contains("geoevents: unresolved: line 5, event e-none: place \"Bashar al-Assad\" is unknown; candidates: al-asad-air-base"), "{err}");
     assert!(
-        err.ends_with("geoevents: wrote out: strikes 2 features, attacks 1 feature, bases 2 features (as geojson, geojsonseq, csv); distances.csv 4 rows; unresolved.csv 1 row\n"),
+        err.ends_with("geoevents: wrote out: strikes 2 features, attacks 1 feature, bases 2 features (as geojson, geojsonseq, csv, gpkg, kml, datawrapper); distances.csv 4 rows; unresolved.csv 1 row\n"),
         "{err}"
     );
 
@@ -261,19 +272,10 @@ fn strict_fails_on_unresolved_but_still_writes_the_report() {
 #[test]
 fn output_is_byte_identical_across_runs() {
     let wd = built();
-    let first: Vec<String> = wd
-        .list("out")
-        .iter()
-        .map(|n| wd.read(&format!("out/{n}")))
-        .collect();
+    let first = wd.contents("out");
     let again = wd.build(&[]);
     assert_exit(&again, 0);
-    let second: Vec<String> = wd
-        .list("out")
-        .iter()
-        .map(|n| wd.read(&format!("out/{n}")))
-        .collect();
-    assert_eq!(first, second);
+    assert_eq!(first, wd.contents("out"));
 }
 
 #[test]
@@ -302,13 +304,21 @@ fn formats_and_precision_choose_what_is_written() {
         wd.list("out"),
         [
             "attacks.csv",
+            "attacks.csvt",
             "attacks.geojson",
+            "attacks.prj",
             "bases.csv",
+            "bases.csvt",
             "bases.geojson",
+            "bases.prj",
             "distances.csv",
+            "distances.csvt",
             "strikes.csv",
+            "strikes.csvt",
             "strikes.geojson",
-            "unresolved.csv"
+            "strikes.prj",
+            "unresolved.csv",
+            "unresolved.csvt"
         ]
     );
     let bases = layer(&wd, "bases.geojson");
@@ -322,9 +332,9 @@ fn formats_and_precision_choose_what_is_written() {
 
     let bad = wd.build(&["--formats", "shp"]);
     assert_exit(&bad, 2);
-    assert!(
-        stderr(&bad).contains("unknown format \"shp\"; expected one of geojson, geojsonseq, csv")
-    );
+    assert!(stderr(&bad).contains(
+        "unknown format \"shp\"; expected one of geojson, geojsonseq, csv, gpkg, kml, datawrapper"
+    ));
     let bad = wd.build(&["--precision", "12"]);
     assert_exit(&bad, 2);
 }

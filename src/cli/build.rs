@@ -15,9 +15,10 @@ use super::{PlacesArg, EXIT_FAILURE};
 /// (see `geoevents geocode --help` for the rules), measures every strike
 /// against every base on the WGS84 ellipsoid, and writes into DIR the layers
 /// strikes, attacks and bases in each chosen format (strikes.geojson,
-/// strikes.geojsonl, strikes.csv, …), distances.csv and unresolved.csv. Files
-/// are written to temporary names and renamed when all are complete: invalid
-/// input changes nothing in DIR.
+/// strikes.geojsonl, strikes.csv, …, or one geoevents.gpkg, geoevents.kml,
+/// datawrapper-markers.json for all), distances.csv and unresolved.csv.
+/// Files are written to temporary names and renamed when all are complete:
+/// invalid input changes nothing in DIR.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   geoevents build
@@ -35,10 +36,13 @@ pub struct Args {
     /// Directory to write the outputs into; created if missing.
     #[arg(long, value_name = "DIR", default_value = "output")]
     out: PathBuf,
-    /// Formats to write each layer in, comma-separated: geojson (RFC 7946,
-    /// .geojson), geojsonseq (one feature per line, .geojsonl), csv (every
-    /// property plus lon, lat, wkt). Default: all.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_format, default_value = "geojson,geojsonseq,csv")]
+    /// Formats to write, comma-separated: geojson (RFC 7946, .geojson per
+    /// layer), geojsonseq (one feature per line, .geojsonl), csv (every
+    /// property plus lon, lat, wkt, with .csvt and .prj), gpkg (one
+    /// GeoPackage with every layer and table), kml (one KML, a folder per
+    /// layer), datawrapper (Datawrapper locator-map markers JSON).
+    /// Default: all.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_format, default_value = "geojson,geojsonseq,csv,gpkg,kml,datawrapper")]
     formats: Vec<Format>,
     /// Decimals of every coordinate written (6 is about 0.1 m).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PRECISION, value_parser = clap::value_parser!(u8).range(0..=i64::from(MAX_PRECISION)))]

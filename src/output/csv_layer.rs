@@ -5,14 +5,53 @@
 //! `=`, `+`, `-`, `@`, a tab or a carriage return as a formula. Following
 //! OWASP's CSV-injection advice, such text cells get a leading `'`. Numbers
 //! (counts, coordinates) are written as numbers and left alone.
+//!
+//! Beside each CSV go the sidecars GDAL and QGIS read (the GeoCSV
+//! convention): `<name>.csvt` with the type of every column, so counts load
+//! as integers and dates as dates rather than everything as text, and for a
+//! layer `<name>.prj` with the WGS 84 definition, so the `wkt` column loads
+//! as points in EPSG:4326.
 
 use std::io::Write;
 
 use geojson::{feature::Id, Feature, JsonValue};
 
+use super::gpkg::WGS84_WKT;
 use super::layer::{point_of, FeatureSink};
 use super::tables::TableWriter;
-use crate::error::Result;
+use super::OutputDir;
+use crate::error::{Error, Result};
+
+/// Writes `<name>.csvt` for a CSV whose columns have GDAL types `types`
+/// and, for a layer (`geometry`), adds the layer's own columns (`id` first,
+/// `lon`, `lat`, `wkt` last) and writes `<name>.prj`.
+pub fn write_sidecars<'a>(
+    out: &mut OutputDir,
+    name: &str,
+    types: impl Iterator<Item = &'a str>,
+    geometry: bool,
+) -> Result<()> {
+    let mut all: Vec<&str> = Vec::new();
+    if geometry {
+        all.push("String");
+    }
+    all.extend(types);
+    if geometry {
+        all.extend(["Real", "Real", "WKT"]);
+    }
+    let quoted: Vec<String> = all.iter().map(|t| format!("\"{t}\"")).collect();
+    let mut sidecars = vec![(format!("{name}.csvt"), quoted.join(",") + "\n")];
+    if geometry {
+        sidecars.push((format!("{name}.prj"), WGS84_WKT.to_string() + "\n"));
+    }
+    for (file_name, text) in sidecars {
+        let mut file = out.file(&file_name)?;
+        file.write_all(text.as_bytes())
+            .and_then(|()| file.flush())
+            .map_err(|e| Error::io(&file_name, e))?;
+    }
+    Ok(())
+}
 
 /// Writes a layer as CSV rows.
 pub struct CsvLayerWriter<W: Write> {
@@ -42,7 +81,9 @@ pub fn neutralize(text: &str) -> String {
     }
 }
 
-fn cell(value: Option<&JsonValue>) -> String {
+/// A value as a CSV cell: empty for null, text neutralized, numbers as
+/// JSON writes them, booleans as `true`/`false`.
+pub fn cell(value: Option<&JsonValue>) -> String {
     match value {
         None | Some(JsonValue::Null) => String::new(),
         Some(JsonValue::String(s)) => neutralize(s),

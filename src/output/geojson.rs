@@ -14,32 +14,8 @@ use serde_json::json;
 use super::layer::{point_of, FeatureSink};
 use super::round_coordinate;
 use crate::error::{Error, Result};
-use crate::events::{COMPUTED_FIELDS, EVENT_COLUMNS};
 use crate::geocode::Resolved;
 use crate::model::{Event, LatLon, Place};
-
-/// Properties of a base feature, in order.
-pub const BASE_PROPERTIES: [&str; 8] = [
-    "name",
-    "name_ar",
-    "kind",
-    "aliases",
-    "admin1",
-    "country",
-    "uncertainty_m",
-    "source",
-];
-
-/// Properties of an event feature, in order: the event's columns but `id`
-/// (it is the feature id), the extra columns, then the computed fields.
-pub fn event_property_names(extra_columns: &[String]) -> Vec<String> {
-    EVENT_COLUMNS[1..]
-        .iter()
-        .map(|s| s.to_string())
-        .chain(extra_columns.iter().cloned())
-        .chain(COMPUTED_FIELDS.iter().map(|s| s.to_string()))
-        .collect()
-}
 
 /// The nearest base to an event and the geodesic distance to it.
 #[derive(Clone, Copy, Debug)]
@@ -224,6 +200,7 @@ mod tests {
     use super::*;
     use crate::geocode::PlaceIndex;
     use crate::model::{EventKind, PlaceKind};
+    use crate::output::schema::{base_fields, event_fields, Field};
 
     fn place() -> Place {
         Place {
@@ -274,8 +251,10 @@ mod tests {
         };
         let extra = vec!["desk".to_string()];
         let feature = event_feature(&event, &extra, &found, None, 6);
-        assert_eq!(keys(&feature), event_property_names(&extra));
-        assert_eq!(keys(&base_feature(&place(), 6)), BASE_PROPERTIES);
+        let names =
+            |fields: Vec<Field>| -> Vec<String> { fields.into_iter().map(|f| f.name).collect() };
+        assert_eq!(keys(&feature), names(event_fields(&extra)));
+        assert_eq!(keys(&base_feature(&place(), 6)), names(base_fields()));
     }
 
     #[test]

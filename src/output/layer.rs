@@ -6,9 +6,12 @@ use std::io::BufWriter;
 
 use geojson::{Feature, GeometryValue};
 
-use super::csv_layer::CsvLayerWriter;
+use super::csv_layer::{write_sidecars, CsvLayerWriter};
+use super::documents::Documents;
 use super::geojson::LayerWriter;
+use super::schema::Field;
 use super::seq::SeqWriter;
+use super::style::LayerStyle;
 use super::OutputDir;
 use crate::error::Result;
 
@@ -19,13 +22,27 @@ pub enum Format {
     GeoJson,
     /// Newline-delimited GeoJSON features (GeoJSONSeq), `.geojsonl`.
     GeoJsonSeq,
-    /// CSV with every property, `lon`, `lat` and `wkt`, `.csv`.
+    /// CSV with every property, `lon`, `lat` and `wkt`, `.csv`, with GDAL's
+    /// `.csvt` and `.prj` sidecars.
     Csv,
+    /// One GeoPackage, `geoevents.gpkg`, a table per layer and table.
+    Gpkg,
+    /// One KML document, `geoevents.kml`, a Folder per layer.
+    Kml,
+    /// Datawrapper locator-map markers, `datawrapper-markers.json`.
+    Datawrapper,
 }
 
 impl Format {
     /// Every format, in the order files are written.
-    pub const ALL: [Format; 3] = [Format::GeoJson, Format::GeoJsonSeq, Format::Csv];
+    pub const ALL: [Format; 6] = [
+        Format::GeoJson,
+        Format::GeoJsonSeq,
+        Format::Csv,
+        Format::Gpkg,
+        Format::Kml,
+        Format::Datawrapper,
+    ];
 
     /// The name used by `--formats`.
     pub fn name(self) -> &'static str {
@@ -33,6 +50,9 @@ impl Format {
             Format::GeoJson => "geojson",
             Format::GeoJsonSeq => "geojsonseq",
             Format::Csv => "csv",
+            Format::Gpkg => "gpkg",
+            Format::Kml => "kml",
+            Format::Datawrapper => "datawrapper",
         }
     }
 
@@ -41,12 +61,14 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.name() == name)
     }
 
-    /// The file extension, with its dot.
-    pub fn extension(self) -> &'static str {
+    /// The extension of a file per layer, with its dot; `None` for the
+    /// formats that put every layer in one file.
+    pub fn extension(self) -> Option<&'static str> {
         match self {
-            Format::GeoJson => ".geojson",
-            Format::GeoJsonSeq => ".geojsonl",
-            Format::Csv => ".csv",
+            Format::GeoJson => Some(".geojson"),
+            Format::GeoJsonSeq => Some(".geojsonl"),
+            Format::Csv => Some(".csv"),
+            Format::Gpkg | Format::Kml | Format::Datawrapper => None,
         }
     }
 }
@@ -83,25 +105,37 @@ pub struct Layer {
 }
 
 impl Layer {
-    /// Opens `<name><extension>` in `out` for each format. `columns` are the
-    /// property names every feature of the layer has, in order (the CSV
-    /// header needs them before the first feature).
+    /// Opens the layer in every format: `<name><extension>` in `out` for
+    /// the per-layer formats, a table or folder in each open document.
+    /// `fields` are the properties every feature of the layer has, in order
+    /// (CSV headers and GeoPackage tables need them before the first
+    /// feature).
     pub fn open(
         out: &mut OutputDir,
-        name: &str,
+        docs: &mut Documents,
+        style: &LayerStyle,
         formats: &[Format],
-        columns: &[String],
+        fields: &[Field],
     ) -> Result<Self> {
+        let name = style.layer;
+        let names: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
         let mut sinks: Vec<Box<dyn FeatureSink>> = Vec::new();
         for &format in formats {
-            let file_name = format!("{name}{}", format.extension());
+            let Some(extension) = format.extension() else {
+                continue;
+            };
+            let file_name = format!("{name}{extension}");
             let file: BufWriter<File> = out.file(&file_name)?;
-            sinks.push(match format {
-                Format::GeoJson => Box::new(LayerWriter::new(file, &file_name)?),
-                Format::GeoJsonSeq => Box::new(SeqWriter::new(file, &file_name)),
-                Format::Csv => Box::new(CsvLayerWriter::new(file, &file_name, columns)?),
+            sinks.push(if format == Format::GeoJson {
+                Box::new(LayerWriter::new(file, &file_name)?)
+            } else if format == Format::GeoJsonSeq {
+                Box::new(SeqWriter::new(file, &file_name))
+            } else {
+                write_sidecars(out, name, fields.iter().map(|f| f.ty.gdal()), true)?;
+                Box::new(CsvLayerWriter::new(file, &file_name, &names)?)
             });
         }
+        sinks.extend(docs.layer_sinks(out, style, fields)?);
         Ok(Layer { sinks, features: 0 })
     }
 

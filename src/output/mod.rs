@@ -2,9 +2,16 @@
 //! makes a set of output files appear whole or not at all.
 
 pub mod csv_layer;
+pub mod datawrapper;
+pub mod documents;
 pub mod geojson;
+pub mod gpkg;
+pub mod kml;
+pub mod label;
 pub mod layer;
+pub mod schema;
 pub mod seq;
+pub mod style;
 pub mod tables;
 
 use std::fs::{self, File};
@@ -23,6 +30,7 @@ use crate::error::{Error, Result};
 pub struct OutputDir {
     dir: PathBuf,
     pending: Vec<(PathBuf, PathBuf)>,
+    scratch: Vec<PathBuf>,
 }
 
 impl OutputDir {
@@ -32,16 +40,40 @@ impl OutputDir {
         Ok(OutputDir {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
+            scratch: Vec::new(),
         })
+    }
+
+    fn temp_path(&self, name: &str, suffix: &str) -> PathBuf {
+        self.dir
+            .join(format!(".{name}.{}.{suffix}", std::process::id()))
     }
 
     /// Opens the temporary file for output `name`.
     pub fn file(&mut self, name: &str) -> Result<BufWriter<File>> {
-        let target = self.dir.join(name);
-        let temp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let temp = self.temp_path_for(name)?;
         let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        self.pending.push((temp, target));
         Ok(BufWriter::new(file))
+    }
+
+    /// The temporary path for output `name`, for writers that open files
+    /// themselves (SQLite). Nothing is left at that path.
+    pub fn temp_path_for(&mut self, name: &str) -> Result<PathBuf> {
+        let target = self.dir.join(name);
+        let temp = self.temp_path(name, "tmp");
+        remove_stale(&temp)?;
+        self.pending.push((temp.clone(), target));
+        Ok(temp)
+    }
+
+    /// A scratch file for part `part` of output `name`: a file written in
+    /// pieces (one per layer) is assembled from its parts when complete.
+    /// Scratch files are deleted on commit and on drop.
+    pub fn scratch(&mut self, name: &str, part: &str) -> Result<(BufWriter<File>, PathBuf)> {
+        let path = self.temp_path(&format!("{name}.{part}"), "part");
+        let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        self.scratch.push(path.clone());
+        Ok((BufWriter::new(file), path))
     }
 
     /// Renames every temporary file to its final name, in the order opened.
@@ -57,6 +89,7 @@ impl OutputDir {
                 ));
             }
         }
+        self.remove_scratch();
         let mut written = Vec::with_capacity(self.pending.len());
         while !self.pending.is_empty() {
             // Taken off the list only once renamed, so that on failure Drop
@@ -69,11 +102,27 @@ impl OutputDir {
     }
 }
 
+impl OutputDir {
+    fn remove_scratch(&mut self) {
+        for path in self.scratch.drain(..) {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+fn remove_stale(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
+}
+
 impl Drop for OutputDir {
     fn drop(&mut self) {
         for (temp, _) in &self.pending {
             let _ = fs::remove_file(temp);
         }
+        self.remove_scratch();
     }
 }
 

@@ -1,39 +1,77 @@
-//! CSV tables: strike-to-base distances and unresolved events.
+//! The analytic tables (strike-to-base distances, unresolved events): rows
+//! of typed values written to CSV, and to a GeoPackage attributes table
+//! when that format is chosen.
 
 use std::io::Write;
 
+use geojson::JsonValue;
+
+use super::csv_layer::{cell, write_sidecars};
+use super::geojson::round3;
+use super::gpkg::GeoPackage;
+use super::schema::Field;
+use super::OutputDir;
 use crate::distance::{compass16, distance_range_m, Geodesy};
 use crate::error::{Error, Result};
 use crate::geocode::{Resolved, Unresolved};
 use crate::model::{Event, Place};
 
-/// Columns of `distances.csv`.
-pub const DISTANCE_COLUMNS: [&str; 13] = [
-    "strike_id",
-    "strike_date",
-    "strike_place_id",
-    "strike_precision",
-    "base_id",
-    "base_name",
-    "distance_km",
-    "distance_nmi",
-    "bearing_deg",
-    "compass",
-    "min_km",
-    "max_km",
-    "nearest",
-];
+/// Something a table's rows are written to, one at a time.
+pub trait TableSink {
+    /// Writes one row, a value per field of the table.
+    fn write_row(&mut self, values: &[JsonValue]) -> Result<()>;
+    /// Completes and flushes the output.
+    fn finish(self: Box<Self>) -> Result<()>;
+}
 
-/// Columns of `unresolved.csv`.
-pub const UNRESOLVED_COLUMNS: [&str; 7] = [
-    "event_id",
-    "line",
-    "kind",
-    "date",
-    "place",
-    "reason",
-    "candidates",
-];
+/// One table written as `<name>.csv` (with its `.csvt`) and, when a
+/// GeoPackage is being written, as an attributes table in it.
+pub struct Table {
+    sinks: Vec<Box<dyn TableSink>>,
+    rows: usize,
+}
+
+impl Table {
+    /// Opens the table's outputs.
+    pub fn open(
+        out: &mut OutputDir,
+        gpkg: Option<&GeoPackage>,
+        name: &str,
+        fields: &[Field],
+    ) -> Result<Self> {
+        let file_name = format!("{name}.csv");
+        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+        let csv = TableWriter::new(out.file(&file_name)?, &file_name, &names)?;
+        write_sidecars(out, name, fields.iter().map(|f| f.ty.gdal()), false)?;
+        let mut sinks: Vec<Box<dyn TableSink>> = vec![Box::new(csv)];
+        if let Some(gpkg) = gpkg {
+            sinks.push(Box::new(gpkg.table(name, fields)?));
+        }
+        Ok(Table { sinks, rows: 0 })
+    }
+
+    /// Writes a row to every output.
+    pub fn write_row(&mut self, values: &[JsonValue]) -> Result<()> {
+        for sink in &mut self.sinks {
+            sink.write_row(values)?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rows written.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Completes every output.
+    pub fn finish(self) -> Result<()> {
+        for sink in self.sinks {
+            sink.finish()?;
+        }
+        Ok(())
+    }
+}
 
 /// A CSV table written row by row, counting its rows.
 pub struct TableWriter<W: Write> {
@@ -81,10 +119,27 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
-/// Writes one `distances.csv` row: a strike, a base, the geodesic between
-/// them and whether this base is the strike's nearest.
-pub fn write_distance<W: Write>(
-    table: &mut TableWriter<W>,
+impl<W: Write> TableSink for TableWriter<W> {
+    fn write_row(&mut self, values: &[JsonValue]) -> Result<()> {
+        let cells: Vec<String> = values.iter().map(|v| cell(Some(v))).collect();
+        let fields: Vec<&str> = cells.iter().map(String::as_str).collect();
+        TableWriter::write_row(self, &fields)
+    }
+
+    fn finish(self: Box<Self>) -> Result<()> {
+        TableWriter::finish(*self).map(drop)
+    }
+}
+
+/// Rounds degrees to a tenth, the precision bearings are written with.
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Writes one `distances` row: a strike, a base, the geodesic between them
+/// and whether this base is the strike's nearest.
+pub fn write_distance(
+    table: &mut Table,
     strike: &Event,
     found: &Resolved<'_>,
     base: &Place,
@@ -97,39 +152,35 @@ pub fn write_distance<W: Write>(
         f64::from(base.uncertainty_m),
     );
     let (bearing, compass) = match g.bearing_deg {
-        Some(b) => (format!("{b:.1}"), compass16(b)),
-        None => (String::new(), ""),
+        Some(b) => (JsonValue::from(round1(b)), compass16(b).into()),
+        None => (JsonValue::Null, JsonValue::Null),
     };
     table.write_row(&[
-        &strike.id,
-        &strike.date,
-        &found.place.id,
-        found.precision.as_str(),
-        &base.id,
-        &base.name,
-        &format!("{:.3}", g.distance_km()),
-        &format!("{:.3}", g.distance_nmi()),
-        &bearing,
+        strike.id.as_str().into(),
+        strike.date.as_str().into(),
+        found.place.id.as_str().into(),
+        found.precision.as_str().into(),
+        base.id.as_str().into(),
+        base.name.as_str().into(),
+        round3(g.distance_km()).into(),
+        round3(g.distance_nmi()).into(),
+        bearing,
         compass,
-        &format!("{:.3}", min_m / 1000.0),
-        &format!("{:.3}", max_m / 1000.0),
-        if nearest { "true" } else { "false" },
+        round3(min_m / 1000.0).into(),
+        round3(max_m / 1000.0).into(),
+        nearest.into(),
     ])
 }
 
-/// Writes one `unresolved.csv` row.
-pub fn write_unresolved<W: Write>(
-    table: &mut TableWriter<W>,
-    event: &Event,
-    why: &Unresolved<'_>,
-) -> Result<()> {
+/// Writes one `unresolved` row.
+pub fn write_unresolved(table: &mut Table, event: &Event, why: &Unresolved<'_>) -> Result<()> {
     table.write_row(&[
-        &event.id,
-        &event.line.to_string(),
-        event.kind.as_str(),
-        &event.date,
-        &event.place,
-        why.reason.as_str(),
-        &why.candidates_text(),
+        event.id.as_str().into(),
+        event.line.into(),
+        event.kind.as_str().into(),
+        event.date.as_str().into(),
+        event.place.as_str().into(),
+        why.reason.as_str().into(),
+        why.candidates_text().into(),
     ])
 }

@@ -97,11 +97,16 @@ impl Workdir {
         self.run(&args)
     }
 
+    /// Reads a file from the directory as bytes.
+    pub fn bytes(&self, name: &str) -> Vec<u8> {
+        fs::read(self.dir.path().join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
+    }
+
     /// The contents of every file in a subdirectory, in name order.
-    pub fn contents(&self, sub: &str) -> Vec<String> {
+    pub fn contents(&self, sub: &str) -> Vec<Vec<u8>> {
         self.list(sub)
             .iter()
-            .map(|n| self.read(&format!("{sub}/{n}")))
+            .map(|n| self.bytes(&format!("{sub}/{n}")))
             .collect()
     }
 

@@ -1,0 +1,176 @@
+//! KML 2.2 for Google Earth: `geoevents.kml`, one Folder per layer, a
+//! Placemark per feature.
+//!
+//! Each Placemark has the label as its `name`, a `description` listing the
+//! event and its sources, a `TimeStamp` from the event date (so Google
+//! Earth's time slider works), the layer's shared Style, its properties as
+//! typed `SchemaData` (the way GDAL writes KML, so GDAL and QGIS read the
+//! fields with their types) and a 2D point. Children follow the order of
+//! the KML schema. All data text is escaped.
+
+use std::fmt::Write as _;
+
+use geojson::{feature::Id, Feature, JsonValue};
+
+use super::documents::{PartSink, Parts};
+use super::label::{escape_attribute, escape_markup, summary, title};
+use super::layer::point_of;
+use super::schema::Field;
+use super::style::LayerStyle;
+use super::OutputDir;
+use crate::error::Result;
+
+/// The file name.
+pub const KML_FILE: &str = "geoevents.kml";
+
+/// The KML document being written.
+pub struct KmlDocument {
+    parts: Parts,
+    folders: Vec<(LayerStyle, Vec<Field>)>,
+}
+
+impl KmlDocument {
+    /// Opens `geoevents.kml`.
+    pub fn create(out: &mut OutputDir) -> Result<Self> {
+        Ok(KmlDocument {
+            parts: Parts::create(out, KML_FILE)?,
+            folders: Vec::new(),
+        })
+    }
+
+    /// Adds a folder for a layer with properties `fields`.
+    pub fn folder(
+        &mut self,
+        out: &mut OutputDir,
+        style: &LayerStyle,
+        fields: &[Field],
+    ) -> Result<PartSink> {
+        let (layer, names) = (
+            style.layer,
+            fields.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+        );
+        self.folders.push((*style, fields.to_vec()));
+        self.parts.add(
+            out,
+            layer,
+            Box::new(move |feature, buf| placemark(feature, layer, &names, buf)),
+        )
+    }
+
+    /// Writes the document: styles and schemas, then each folder.
+    pub fn finish(mut self) -> Result<()> {
+        let mut head = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n<name>geoevents</name>\n",
+        );
+        // The KML schema puts a Document's Styles before its Schemas.
+        for (style, _) in &self.folders {
+            let _ = writeln!(
+                head,
+                "<Style id=\"{layer}-style\"><IconStyle><color>{colour}</color><scale>1.1</scale>\
+                 <Icon><href>{icon}</href></Icon></IconStyle>\
+                 <LabelStyle><scale>0.9</scale></LabelStyle></Style>",
+                layer = style.layer,
+                colour = style.kml_colour(),
+                icon = style.kml_icon_href(),
+            );
+        }
+        for (style, fields) in &self.folders {
+            let _ = write!(
+                head,
+                "<Schema name=\"{0}\" id=\"{0}\">\n<SimpleField type=\"string\" name=\"id\"></SimpleField>\n",
+                style.layer
+            );
+            for field in fields {
+                let _ = writeln!(
+                    head,
+                    "<SimpleField type=\"{}\" name=\"{}\"></SimpleField>",
+                    field.ty.kml(),
+                    escape_attribute(&field.name)
+                );
+            }
+            head.push_str("</Schema>\n");
+        }
+        self.parts.write(head.as_bytes())?;
+        for i in 0..self.folders.len() {
+            let style = self.folders[i].0;
+            let open = format!(
+                "<Folder>\n<name>{}</name>\n<description>{}</description>\n",
+                style.layer, style.title
+            );
+            self.parts.write(open.as_bytes())?;
+            self.parts.copy_part(i)?;
+            self.parts.write(b"</Folder>\n")?;
+        }
+        self.parts.write(b"</Document>\n</kml>\n")?;
+        self.parts.finish()
+    }
+}
+
+fn value_text(value: &JsonValue) -> Option<String> {
+    match value {
+        JsonValue::Null => None,
+        JsonValue::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Appends one Placemark.
+fn placemark(feature: &Feature, layer: &str, fields: &[String], buf: &mut Vec<u8>) {
+    let mut s = String::with_capacity(1024);
+    let _ = write!(
+        s,
+        "<Placemark>\n<name>{}</name>\n",
+        escape_markup(&title(feature))
+    );
+    // The description is HTML shown in a balloon: each value is escaped as
+    // HTML, and the whole HTML escaped again as XML text.
+    let html: Vec<String> = summary(feature)
+        .iter()
+        .map(|line| escape_markup(line))
+        .collect();
+    let _ = writeln!(
+        s,
+        "<description>{}</description>",
+        escape_markup(&html.join("<br/>"))
+    );
+    if let Some(JsonValue::String(date)) = feature.property("date") {
+        let _ = writeln!(
+            s,
+            "<TimeStamp><when>{}</when></TimeStamp>",
+            escape_markup(date)
+        );
+    }
+    let _ = write!(
+        s,
+        "<styleUrl>#{layer}-style</styleUrl>\n<ExtendedData><SchemaData schemaUrl=\"#{layer}\">\n"
+    );
+    if let Some(Id::String(id)) = &feature.id {
+        let _ = writeln!(
+            s,
+            "<SimpleData name=\"id\">{}</SimpleData>",
+            escape_markup(id)
+        );
+    }
+    for name in fields {
+        if let Some(text) = feature.property(name).and_then(value_text) {
+            let _ = writeln!(
+                s,
+                "<SimpleData name=\"{}\">{}</SimpleData>",
+                escape_attribute(name),
+                escape_markup(&text)
+            );
+        }
+    }
+    s.push_str("</SchemaData></ExtendedData>\n");
+    if let Some([x, y]) = point_of(feature) {
+        let _ = writeln!(
+            s,
+            "<Point><coordinates>{},{}</coordinates></Point>",
+            JsonValue::from(x),
+            JsonValue::from(y)
+        );
+    }
+    s.push_str("</Placemark>\n");
+    buf.extend_from_slice(s.as_bytes());
+}
