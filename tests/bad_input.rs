@@ -256,3 +256,68 @@ fn a_directory_in_the_way_of_an_output_replaces_nothing() {
         "nothing replaced, no temporary file left"
     );
 }
+
+#[test]
+fn counts_are_plain_digits_that_fit_32_bits() {
+    for (value, ok) in [
+        ("+5", false),
+        ("-1", false),
+        ("2147483648", false),
+        ("2147483647", true),
+        ("07", true),
+    ] {
+        let wd = Workdir::new();
+        wd.write("places.csv", PLACES);
+        wd.write(
+            "events.csv",
+            events(&format!(
+                "x,2023-11-22,strike,,,,Jurf al Saqr,{value},,,,,\n"
+            )),
+        );
+        let run = wd.build(&[]);
+        if ok {
+            assert_exit(&run, 0);
+        } else {
+            assert_exit(&run, 1);
+            assert!(
+                stderr(&run).contains(&format!(
+                    "line 2, field 'killed_low': expected a whole number of people (digits only, at most 2147483647), or empty when not reported: \"{value}\""
+                )),
+                "{value}: {}",
+                stderr(&run)
+            );
+        }
+    }
+}
+
+#[test]
+fn extra_columns_may_not_take_output_names_in_any_case() {
+    for (column, why) in [
+        ("wkt", "the output formats use that name"),
+        ("FID", "the output formats use that name"),
+        ("Place_ID", "geoevents computes a field of that name"),
+        ("Notes", "another column has the same name in another case"),
+    ] {
+        let header = format!("{EVENTS_HEADER},{column}");
+        let err = fails(
+            PLACES.as_bytes(),
+            format!("{header}\n{GOOD_EVENT},x\n").as_bytes(),
+        );
+        assert!(
+            err.contains("events.csv") && err.contains(column) && err.contains(why),
+            "{column}: {err}"
+        );
+    }
+}
+
+#[test]
+fn place_uncertainty_beyond_half_the_earth_is_refused() {
+    let err = fails(
+        format!("{PLACES}far,Far,town,,,10.0000,10.0000,,Iraq,20000001,x\n").as_bytes(),
+        &events(GOOD_EVENT),
+    );
+    assert!(
+        err.contains("field 'uncertainty_m': expected a whole number of metres from 1 to 20000000"),
+        "{err}"
+    );
+}
