@@ -8,9 +8,9 @@
 //!
 //! Beside each CSV go the sidecars GDAL and QGIS read (the GeoCSV
 //! convention): `<name>.csvt` with the type of every column, so counts load
-//! as integers and dates as dates rather than everything as text, and for a
-//! layer `<name>.prj` with the WGS 84 definition, so the `wkt` column loads
-//! as points in EPSG:4326.
+//! as integers and dates as dates rather than everything as text and `lon`,
+//! `lat` are the point, and for a layer `<name>.prj` with the WGS 84
+//! definition, so the points load in EPSG:4326.
 
 use std::io::Write;
 
@@ -37,7 +37,9 @@ pub fn write_sidecars<'a>(
     }
     all.extend(types);
     if geometry {
-        all.extend(["Real", "Real", "WKT"]);
+        // CoordX/CoordY make GDAL build the points from lon/lat and declare
+        // the layer Point; a column typed WKT would leave it "Unknown (any)".
+        all.extend(["CoordX", "CoordY", "String"]);
     }
     let quoted: Vec<String> = all.iter().map(|t| format!("\"{t}\"")).collect();
     let mut sidecars = vec![(format!("{name}.csvt"), quoted.join(",") + "\n")];
