@@ -32,7 +32,7 @@ pub const EVENT_COLUMNS: [&str; 13] = [
 
 /// Names geoevents adds to event features. An events file may not use them
 /// for extra columns, since a carried-through column would be overwritten.
-pub const COMPUTED_FIELDS: [&str; 12] = [
+pub const COMPUTED_FIELDS: [&str; 16] = [
     "place_id",
     "place_name",
     "place_kind",
@@ -45,6 +45,10 @@ pub const COMPUTED_FIELDS: [&str; 12] = [
     "uncertainty_m",
     "nearest_base_id",
     "nearest_base_km",
+    "title",
+    "marker-color",
+    "marker-symbol",
+    "marker-size",
 ];
 
 /// A casualty figure: digits only (no sign), small enough for the 32-bit

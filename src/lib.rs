@@ -38,6 +38,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod places;
+pub mod shapes;
 pub mod table;
 
 pub use error::{Error, Result};

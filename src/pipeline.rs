@@ -15,14 +15,21 @@ use crate::error::{Error, Result};
 use crate::events::EventReader;
 use crate::geocode::{PlaceIndex, UnresolvedReason};
 use crate::model::{EventKind, PlaceKind};
+use crate::output::analytic::{
+    link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
+};
 use crate::output::documents::Documents;
 use crate::output::geojson::{base_feature, event_feature, NearestBase};
 use crate::output::layer::{Format, Layer};
-use crate::output::schema::{base_fields, distance_fields, event_fields, unresolved_fields};
+use crate::output::schema::{
+    base_fields, distance_fields, event_fields, link_fields, ring_fields, uncertainty_fields,
+    unresolved_fields,
+};
 use crate::output::style;
 use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
 use crate::places::read_places;
+use crate::shapes::ShapeError;
 use crate::table::RowErrors;
 
 /// The names of what `build` writes: three layers (each in every chosen
@@ -34,6 +41,12 @@ pub mod files {
     pub const ATTACKS: &str = "attacks";
     /// Bases layer.
     pub const BASES: &str = "bases";
+    /// Range rings around the bases.
+    pub const RINGS: &str = "rings";
+    /// Lines from strikes to bases.
+    pub const LINKS: &str = "links";
+    /// Uncertainty areas of events placed less precisely than a site.
+    pub const UNCERTAINTY: &str = "uncertainty";
     /// Strike-to-base distance table, `distances.csv`.
     pub const DISTANCES: &str = "distances";
     /// Events whose place did not resolve, `unresolved.csv`.
@@ -61,6 +74,23 @@ pub struct BuildOptions {
     pub formats: Vec<Format>,
     /// Decimals of every coordinate written.
     pub precision: u8,
+    /// Radii of the range rings around every base, km; none: no rings layer.
+    pub rings_km: Vec<f64>,
+    /// Which strike-to-base links to draw.
+    pub links: Links,
+    /// Whether to write the uncertainty areas layer.
+    pub uncertainty: bool,
+}
+
+/// Which strike-to-base links the links layer holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Links {
+    /// No links layer.
+    None,
+    /// One line per strike, to its nearest base.
+    Nearest,
+    /// One line per strike and base.
+    All,
 }
 
 impl BuildOptions {
@@ -72,6 +102,9 @@ impl BuildOptions {
             out,
             formats: Format::ALL.to_vec(),
             precision: crate::output::DEFAULT_PRECISION,
+            rings_km: DEFAULT_RINGS_KM.to_vec(),
+            links: Links::Nearest,
+            uncertainty: true,
         }
     }
 }
@@ -108,7 +141,8 @@ pub struct BuildReport {
     pub unresolved_sample: Vec<UnresolvedEvent>,
     /// Features per layer and rows per table, by the names in [`files`].
     pub counts: BTreeMap<&'static str, usize>,
-    /// Warnings about the place table (spellings shared by two places).
+    /// Warnings: spellings shared by two places, shapes that could not be
+    /// drawn.
     pub warnings: Vec<String>,
     /// The files written, in the order written.
     pub written: Vec<PathBuf>,
@@ -118,6 +152,26 @@ impl BuildReport {
     /// Events whose place did not resolve.
     pub fn unresolved(&self) -> usize {
         self.unresolved_by_reason.values().sum()
+    }
+}
+
+/// Writes an analytic feature, or, when its shape cannot be drawn in
+/// RFC 7946 (it crosses the 180th meridian or holds a pole), says so in the
+/// report rather than dropping it unseen.
+fn write_shape(
+    layer: &mut Layer,
+    shape: std::result::Result<geojson::Feature, ShapeError>,
+    what: impl Fn() -> String,
+    report: &mut BuildReport,
+) -> Result<()> {
+    match shape {
+        Ok(feature) => layer.write(&feature),
+        Err(why) => {
+            report
+                .warnings
+                .push(format!("{} is not drawn: it {}", what(), why.as_str()));
+            Ok(())
+        }
     }
 }
 
@@ -152,18 +206,39 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut strikes = Layer::open(o, d, &style::STRIKES, formats, &event_columns)?;
     let mut attacks = Layer::open(o, d, &style::ATTACKS, formats, &event_columns)?;
     let mut base_layer = Layer::open(o, d, &style::BASES, formats, &base_fields())?;
+    let mut open_if = |on: bool, style, fields: Vec<_>| -> Result<Option<Layer>> {
+        on.then(|| Layer::open(o, d, style, formats, &fields))
+            .transpose()
+    };
+    let mut rings = open_if(!options.rings_km.is_empty(), &style::RINGS, ring_fields())?;
+    let mut links = open_if(options.links != Links::None, &style::LINKS, link_fields())?;
+    let mut areas = open_if(
+        options.uncertainty,
+        &style::UNCERTAINTY,
+        uncertainty_fields(),
+    )?;
     let gpkg = docs.gpkg.as_ref();
     let mut distances = Table::open(&mut out, gpkg, files::DISTANCES, &distance_fields())?;
     let mut unresolved = Table::open(&mut out, gpkg, files::UNRESOLVED, &unresolved_fields())?;
-
-    for base in &bases {
-        base_layer.write(&base_feature(base, options.precision))?;
-    }
 
     let mut report = BuildReport {
         warnings: index.warnings().to_vec(),
         ..BuildReport::default()
     };
+    for base in &bases {
+        base_layer.write(&base_feature(base, options.precision))?;
+        if let Some(rings) = &mut rings {
+            for &km in &options.rings_km {
+                let what = || format!("the {km} km ring around base {}", base.id);
+                write_shape(
+                    rings,
+                    ring_feature(base, km, options.precision),
+                    what,
+                    &mut report,
+                )?;
+            }
+        }
+    }
     let mut errors = RowErrors::default();
     let mut measured: Vec<Geodesy> = Vec::with_capacity(bases.len());
     for event in &mut events {
@@ -228,12 +303,42 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             nearest_base,
             options.precision,
         );
+        if let (Some(areas), Some(area)) = (
+            &mut areas,
+            uncertainty_feature(&event, &found, options.precision),
+        ) {
+            let what = || format!("the uncertainty area of event {}", event.id);
+            write_shape(areas, area, what, &mut report)?;
+        }
         match event.kind {
             EventKind::Attack => attacks.write(&feature)?,
             EventKind::Strike => {
                 strikes.write(&feature)?;
                 for (i, (base, g)) in bases.iter().zip(&measured).enumerate() {
-                    write_distance(&mut distances, &event, &found, base, g, Some(i) == nearest)?;
+                    let is_nearest = Some(i) == nearest;
+                    write_distance(&mut distances, &event, &found, base, g, is_nearest)?;
+                    let wanted = match options.links {
+                        Links::None => false,
+                        Links::Nearest => is_nearest,
+                        Links::All => true,
+                    };
+                    if let (Some(links), true) = (&mut links, wanted) {
+                        let ends = LinkEnds {
+                            strike: &event,
+                            found: &found,
+                            base,
+                            geodesy: g,
+                            nearest: is_nearest,
+                        };
+                        let what =
+                            || format!("the link from strike {} to base {}", event.id, base.id);
+                        write_shape(
+                            links,
+                            link_feature(&ends, options.precision),
+                            what,
+                            &mut report,
+                        )?;
+                    }
                 }
             }
         }
@@ -243,11 +348,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     report.counts.insert(files::STRIKES, strikes.len());
     report.counts.insert(files::ATTACKS, attacks.len());
     report.counts.insert(files::BASES, base_layer.len());
+    for (name, layer) in [
+        (files::RINGS, &rings),
+        (files::LINKS, &links),
+        (files::UNCERTAINTY, &areas),
+    ] {
+        if let Some(layer) = layer {
+            report.counts.insert(name, layer.len());
+        }
+    }
     report.counts.insert(files::DISTANCES, distances.rows());
     report.counts.insert(files::UNRESOLVED, unresolved.rows());
     strikes.finish()?;
     attacks.finish()?;
     base_layer.finish()?;
+    for layer in [rings, links, areas].into_iter().flatten() {
+        layer.finish()?;
+    }
     distances.finish()?;
     unresolved.finish()?;
     docs.finish()?;

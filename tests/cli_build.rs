@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{assert_exit, stderr, Workdir, EVENTS_HEADER, PLACES};
+use common::{assert_exit, stderr, Workdir, EVENTS_HEADER, LAYERS, PLACES};
 use serde_json::Value;
 
 const EVENTS: &str = "\
@@ -26,36 +26,29 @@ fn layer(wd: &Workdir, name: &str) -> Value {
     serde_json::from_str(&wd.read(&format!("out/{name}"))).unwrap()
 }
 
+/// The files the layers give in the per-layer formats with `extensions`.
+fn layer_files(layers: &[&str], extensions: &[&str]) -> Vec<String> {
+    layers
+        .iter()
+        .flat_map(|l| extensions.iter().map(move |e| format!("{l}.{e}")))
+        .collect()
+}
+
 #[test]
 fn writes_every_output_and_nothing_else() {
     let wd = built();
-    assert_eq!(
-        wd.list("out"),
+    let mut expected = layer_files(&LAYERS, &["csv", "csvt", "geojson", "geojsonl", "prj"]);
+    expected.extend(layer_files(&["distances", "unresolved"], &["csv", "csvt"]));
+    expected.extend(
         [
-            "attacks.csv",
-            "attacks.csvt",
-            "attacks.geojson",
-            "attacks.geojsonl",
-            "attacks.prj",
-            "bases.csv",
-            "bases.csvt",
-            "bases.geojson",
-            "bases.geojsonl",
-            "bases.prj",
             "datawrapper-markers.json",
-            "distances.csv",
-            "distances.csvt",
             "geoevents.gpkg",
             "geoevents.kml",
-            "strikes.csv",
-            "strikes.csvt",
-            "strikes.geojson",
-            "strikes.geojsonl",
-            "strikes.prj",
-            "unresolved.csv",
-            "unresolved.csvt"
         ]
+        .map(String::from),
     );
+    expected.sort();
+    assert_eq!(wd.list("out"), expected);
 }
 
 #[test]
@@ -241,7 +234,7 @@ fn summary_counts_what_was_read_matched_and_written() {
     );
     assert!(err.contains("geoevents: unresolved: line 5, event e-none: place \"Bashar al-Assad\" is unknown; candidates: al-asad-air-base"), "{err}");
     assert!(
-        err.ends_with("geoevents: wrote out: strikes 2 features, attacks 1 feature, bases 2 features (as geojson, geojsonseq, csv, gpkg, kml, datawrapper); distances.csv 4 rows; unresolved.csv 1 row\n"),
+        err.ends_with("geoevents: wrote out: strikes 2 features, attacks 1 feature, bases 2 features, rings 8 features, links 2 features, uncertainty 2 features (as geojson, geojsonseq, csv, gpkg, kml, datawrapper); distances.csv 4 rows; unresolved.csv 1 row\n"),
         "{err}"
     );
 
@@ -298,29 +291,23 @@ fn formats_and_precision_choose_what_is_written() {
     let wd = Workdir::new();
     wd.write("places.csv", PLACES);
     wd.write("events.csv", EVENTS);
-    let out = wd.build(&["--formats", "csv,geojson,csv", "--precision", "2"]);
+    let out = wd.build(&[
+        "--formats",
+        "csv,geojson,csv",
+        "--precision",
+        "2",
+        "--rings",
+        "none",
+        "--links",
+        "none",
+        "--no-uncertainty",
+    ]);
     assert_exit(&out, 0);
-    assert_eq!(
-        wd.list("out"),
-        [
-            "attacks.csv",
-            "attacks.csvt",
-            "attacks.geojson",
-            "attacks.prj",
-            "bases.csv",
-            "bases.csvt",
-            "bases.geojson",
-            "bases.prj",
-            "distances.csv",
-            "distances.csvt",
-            "strikes.csv",
-            "strikes.csvt",
-            "strikes.geojson",
-            "strikes.prj",
-            "unresolved.csv",
-            "unresolved.csvt"
-        ]
-    );
+    let points = ["strikes", "attacks", "bases"];
+    let mut expected = layer_files(&points, &["csv", "csvt", "geojson", "prj"]);
+    expected.extend(layer_files(&["distances", "unresolved"], &["csv", "csvt"]));
+    expected.sort();
+    assert_eq!(wd.list("out"), expected);
     let bases = layer(&wd, "bases.geojson");
     assert_eq!(
         bases["features"][0]["geometry"]["coordinates"],

@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{assert_exit, Workdir, PLACES};
+use common::{assert_exit, Workdir, LAYERS, PLACES};
 use quick_xml::events::Event as Xml;
 use rusqlite::Connection;
 use serde_json::{json, Value};
@@ -69,20 +69,69 @@ fn query<T: rusqlite::types::FromSql>(db: &Connection, sql: &str) -> Vec<T> {
         .collect()
 }
 
-/// A GeoPackageBinary point back to `[lon, lat]`, checking its header.
-fn blob_point(blob: &[u8]) -> [f64; 2] {
+/// A GeoPackageBinary geometry back to GeoJSON coordinates, checking the
+/// header: `GP`, version 0, little-endian, srs 4326, no envelope for a
+/// point and an xy envelope that bounds the geometry for anything else.
+fn blob_geometry(blob: &[u8]) -> Value {
+    assert_eq!(&blob[..3], b"GP\x00", "magic and version");
+    assert_eq!(&blob[4..8], &4326i32.to_le_bytes(), "srs id");
+    let f64_at = |i: usize| f64::from_le_bytes(blob[i..i + 8].try_into().unwrap());
+    let u32_at = |i: usize| u32::from_le_bytes(blob[i..i + 4].try_into().unwrap()) as usize;
+    let envelope = match blob[3] {
+        0x01 => None,
+        0x03 => Some([f64_at(8), f64_at(16), f64_at(24), f64_at(32)]),
+        flags => panic!("flags {flags:#04x}"),
+    };
+    let mut at = if envelope.is_some() { 40 } else { 8 };
+    assert_eq!(blob[at], 1, "little-endian WKB");
+    let kind = u32_at(at + 1);
+    at += 5;
+    let points = |at: &mut usize, n: usize| -> Vec<[f64; 2]> {
+        let p = (0..n)
+            .map(|i| [f64_at(*at + 16 * i), f64_at(*at + 16 * i + 8)])
+            .collect();
+        *at += 16 * n;
+        p
+    };
+    let (value, all): (Value, Vec<[f64; 2]>) = match kind {
+        1 => {
+            let p = points(&mut at, 1);
+            (json!(p[0]), p)
+        }
+        2 => {
+            let n = u32_at(at);
+            at += 4;
+            let p = points(&mut at, n);
+            (json!(p), p)
+        }
+        3 => {
+            let rings = u32_at(at);
+            at += 4;
+            let mut all = Vec::new();
+            let mut nested = Vec::new();
+            for _ in 0..rings {
+                let n = u32_at(at);
+                at += 4;
+                let ring = points(&mut at, n);
+                all.extend(&ring);
+                nested.push(ring);
+            }
+            (json!(nested), all)
+        }
+        other => panic!("WKB type {other}"),
+    };
+    assert_eq!(at, blob.len(), "nothing after the WKB");
     assert_eq!(
-        &blob[..8],
-        b"GP\x00\x01\xE6\x10\x00\x00",
-        "header: GP, v0, LE, srs 4326"
+        envelope.is_none(),
+        kind == 1,
+        "an envelope for all but points"
     );
-    assert_eq!(
-        &blob[8..13],
-        b"\x01\x01\x00\x00\x00",
-        "WKB little-endian Point"
-    );
-    let f = |r: std::ops::Range<usize>| f64::from_le_bytes(blob[r].try_into().unwrap());
-    [f(13..21), f(21..29)]
+    if let Some([min_x, max_x, min_y, max_y]) = envelope {
+        for [x, y] in all {
+            assert!(min_x <= x && x <= max_x && min_y <= y && y <= max_y);
+        }
+    }
+    value
 }
 
 /// A SQLite value as the JSON value GeoJSON carries.
@@ -115,7 +164,10 @@ fn gpkg_is_a_valid_geopackage_1_3() {
             "attacks features 4326 2024-01-24T00:00:00.000Z",
             "bases features 4326 2024-01-24T00:00:00.000Z",
             "distances attributes 0 2024-01-24T00:00:00.000Z",
+            "links features 4326 2024-01-24T00:00:00.000Z",
+            "rings features 4326 2024-01-24T00:00:00.000Z",
             "strikes features 4326 2024-01-24T00:00:00.000Z",
+            "uncertainty features 4326 2024-01-24T00:00:00.000Z",
             "unresolved attributes 0 2024-01-24T00:00:00.000Z",
         ]
     );
@@ -125,7 +177,14 @@ fn gpkg_is_a_valid_geopackage_1_3() {
             "SELECT table_name || ' ' || column_name || ' ' || geometry_type_name || ' ' || srs_id \
              || ' ' || z || m FROM gpkg_geometry_columns ORDER BY table_name"
         ),
-        ["attacks geom POINT 4326 00", "bases geom POINT 4326 00", "strikes geom POINT 4326 00"]
+        [
+            "attacks geom POINT 4326 00",
+            "bases geom POINT 4326 00",
+            "links geom LINESTRING 4326 00",
+            "rings geom POLYGON 4326 00",
+            "strikes geom POINT 4326 00",
+            "uncertainty geom POLYGON 4326 00"
+        ]
     );
     assert_eq!(
         query::<i64>(
@@ -136,7 +195,7 @@ fn gpkg_is_a_valid_geopackage_1_3() {
     );
     // The spatial index: an extension row, the six 1.3 triggers, and one
     // entry per feature covering its point.
-    for layer in ["strikes", "attacks", "bases"] {
+    for layer in LAYERS {
         assert_eq!(
             query::<String>(
                 &db,
@@ -201,7 +260,7 @@ fn gpkg_columns_are_typed_for_gis() {
 fn gpkg_features_match_the_geojson_layers() {
     let wd = built(&[]);
     let db = gpkg(&wd);
-    for layer in ["strikes", "attacks", "bases"] {
+    for layer in LAYERS {
         let expected = geojson_layer(&wd, layer);
         let mut stmt = db
             .prepare(&format!("SELECT * FROM {layer} ORDER BY fid"))
@@ -211,12 +270,17 @@ fn gpkg_features_match_the_geojson_layers() {
         let mut seen = Vec::new();
         while let Some(row) = rows.next().unwrap() {
             let id: String = row.get("id").unwrap();
-            let point = blob_point(&row.get::<_, Vec<u8>>("geom").unwrap());
+            let geometry = blob_geometry(&row.get::<_, Vec<u8>>("geom").unwrap());
             let (coordinates, properties) = &expected[&id];
-            assert_eq!(json!(point), *coordinates, "{layer} {id}");
+            assert_eq!(geometry, *coordinates, "{layer} {id}");
             for (i, name) in names.iter().enumerate().skip(3) {
                 let value = json_of(row.get_ref(i).unwrap());
-                assert_eq!(value, properties[name], "{layer} {id} {name}");
+                // SQLite keeps a BOOLEAN as 1 or 0.
+                let expected = match &properties[name] {
+                    Value::Bool(b) => json!(i64::from(*b)),
+                    other => other.clone(),
+                };
+                assert_eq!(value, expected, "{layer} {id} {name}");
             }
             assert_eq!(names.len() - 3, properties.as_object().unwrap().len());
             seen.push(id);
@@ -336,6 +400,33 @@ fn parse_xml(text: &str) -> Node {
     stack.pop().unwrap()
 }
 
+/// The coordinates of a Placemark's Point, LineString or Polygon (outer
+/// ring) as GeoJSON nests them.
+fn kml_coordinates(placemark: &Node) -> Value {
+    let tuples = |node: &Node| -> Vec<Value> {
+        node.one("coordinates")
+            .text
+            .split_whitespace()
+            .map(|t| {
+                let xy: Vec<f64> = t.split(',').map(|v| v.parse().unwrap()).collect();
+                assert_eq!(xy.len(), 2, "no altitude: {t}");
+                json!(xy)
+            })
+            .collect()
+    };
+    if let Some(point) = placemark.all("Point").next() {
+        tuples(point)[0].clone()
+    } else if let Some(line) = placemark.all("LineString").next() {
+        json!(tuples(line))
+    } else {
+        let ring = placemark
+            .one("Polygon")
+            .one("outerBoundaryIs")
+            .one("LinearRing");
+        json!([tuples(ring)])
+    }
+}
+
 #[test]
 fn kml_has_a_folder_per_layer_with_typed_data() {
     let wd = built(&[]);
@@ -344,7 +435,8 @@ fn kml_has_a_folder_per_layer_with_typed_data() {
     assert_eq!(kml.attrs["xmlns"], "http://www.opengis.net/kml/2.2");
     let doc = kml.one("Document");
     let styles: Vec<&str> = doc.all("Style").map(|s| s.attrs["id"].as_str()).collect();
-    assert_eq!(styles, ["strikes-style", "attacks-style", "bases-style"]);
+    let expected: Vec<String> = LAYERS.iter().map(|l| format!("{l}-style")).collect();
+    assert_eq!(styles, expected);
     let colour = |id: &str| {
         let style = doc.all("Style").find(|s| s.attrs["id"] == id).unwrap();
         style.one("IconStyle").one("color").text.clone()
@@ -370,7 +462,7 @@ fn kml_has_a_folder_per_layer_with_typed_data() {
         .iter()
         .map(|f| f.one("name").text.as_str())
         .collect();
-    assert_eq!(names, ["strikes", "attacks", "bases"]);
+    assert_eq!(names, LAYERS);
     for folder in folders {
         let layer = folder.one("name").text.as_str();
         let expected = geojson_layer(&wd, layer);
@@ -384,15 +476,11 @@ fn kml_has_a_folder_per_layer_with_typed_data() {
                 .collect();
             let id = data["id"].to_string();
             let (coordinates, properties) = &expected[&id];
-            let lonlat = &placemark.one("Point").one("coordinates").text;
-            assert_eq!(
-                *lonlat,
-                format!("{},{}", coordinates[0], coordinates[1]),
-                "2D lon,lat"
-            );
+            assert_eq!(kml_coordinates(placemark), *coordinates, "2D lon,lat");
             for (name, value) in properties.as_object().unwrap() {
                 let text = match value {
                     Value::Null => None,
+                    Value::Bool(b) => Some(u8::from(*b).to_string()),
                     Value::String(s) => Some(s.clone()),
                     other => Some(other.to_string()),
                 };
@@ -450,26 +538,46 @@ fn datawrapper_markers_are_points_in_layer_colours() {
     let markers = doc["markers"].as_array().unwrap();
     let mut by_layer: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for m in markers {
-        assert_eq!(m["type"], "point");
         assert_eq!(m["visible"], true);
-        assert_eq!(m["icon"]["id"], "circle");
         let layer = m["class"].as_str().unwrap().to_string();
         let id = m["id"].as_str().unwrap().to_string();
-        let (coordinates, _) = &geojson_layer(&wd, &layer)[&id];
-        assert_eq!(m["coordinates"], *coordinates, "[lon, lat] as in GeoJSON");
-        let colour = match layer.as_str() {
-            "strikes" => "#D55E00",
-            "attacks" => "#0072B2",
-            _ => "#000000",
-        };
-        assert_eq!(m["markerColor"], colour);
+        let (coordinates, properties) = &geojson_layer(&wd, &layer)[&id];
+        if ["rings", "uncertainty"].contains(&layer.as_str()) {
+            // Areas: the polygon as a MultiPolygon, outlined in the
+            // feature's colour.
+            assert_eq!(m["type"], "area");
+            assert_eq!(m["feature"]["type"], "Feature");
+            assert_eq!(m["feature"]["properties"], json!([]));
+            assert_eq!(m["feature"]["geometry"]["type"], "MultiPolygon");
+            assert_eq!(
+                m["feature"]["geometry"]["coordinates"],
+                json!([coordinates])
+            );
+            assert_eq!(m["properties"]["stroke"], properties["stroke"]);
+            assert_eq!(m["fill"], layer == "uncertainty");
+        } else {
+            assert_eq!(m["type"], "point");
+            assert_eq!(m["icon"]["id"], "circle");
+            assert_eq!(m["coordinates"], *coordinates, "[lon, lat] as in GeoJSON");
+            let colour = match layer.as_str() {
+                "strikes" => "#D55E00",
+                "attacks" => "#0072B2",
+                _ => "#000000",
+            };
+            assert_eq!(m["markerColor"], colour);
+        }
         by_layer.entry(layer).or_default().push(id);
     }
     for (layer, mut got) in by_layer.clone() {
         got.sort();
         assert_eq!(got, ids(&geojson_layer(&wd, &layer)), "{layer}");
     }
-    assert_eq!(by_layer.len(), 3);
+    // Every layer but the links, whose Datawrapper shape is not known.
+    let layers: Vec<&str> = by_layer.keys().map(String::as_str).collect();
+    assert_eq!(
+        layers,
+        ["attacks", "bases", "rings", "strikes", "uncertainty"]
+    );
     let jurf = markers.iter().find(|m| m["id"] == "e-jurf").unwrap();
     assert_eq!(jurf["title"], "Jurf al-Sakhar, 2023-11-22");
     let tooltip = jurf["tooltip"]["text"].as_str().unwrap();
@@ -490,7 +598,7 @@ fn precision_applies_to_every_format() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(blob_point(&blob), [42.44, 33.79]);
+    assert_eq!(blob_geometry(&blob), json!([42.44, 33.79]));
     assert!(wd
         .read("out/geoevents.kml")
         .contains("<coordinates>42.44,33.79</coordinates>"));
@@ -534,10 +642,20 @@ fn empty_layers_are_valid_documents() {
     );
     assert_exit(&wd.build(&[]), 0);
     let doc: Value = serde_json::from_str(&wd.read("out/datawrapper-markers.json")).unwrap();
-    assert_eq!(doc["markers"].as_array().unwrap().len(), 1, "one base");
+    let types: Vec<&Value> = doc["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["type"])
+        .collect();
+    assert_eq!(
+        types,
+        ["point", "area", "area", "area", "area"],
+        "one base, its four rings"
+    );
     let root = parse_xml(&wd.read("out/geoevents.kml"));
     let folders = root.one("kml").one("Document").all("Folder").count();
-    assert_eq!(folders, 3);
+    assert_eq!(folders, 6);
     let db = gpkg(&wd);
     assert_eq!(query::<i64>(&db, "SELECT count(*) FROM strikes"), [0]);
     assert_eq!(

@@ -29,7 +29,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{assert_exit, repo, stderr, stdout, Workdir, EVENTS_HEADER, PLACES};
+use common::{assert_exit, repo, stderr, stdout, Workdir, EVENTS_HEADER, LAYERS, PLACES};
 use serde_json::{Map, Value};
 
 // ---------------------------------------------------------------------------
@@ -119,6 +119,9 @@ struct Counts {
     strikes: u64,
     attacks: u64,
     bases: u64,
+    rings: u64,
+    links: u64,
+    uncertainty: u64,
     distances: u64,
     unresolved: u64,
 }
@@ -129,6 +132,9 @@ impl Counts {
             "strikes" => self.strikes,
             "attacks" => self.attacks,
             "bases" => self.bases,
+            "rings" => self.rings,
+            "links" => self.links,
+            "uncertainty" => self.uncertainty,
             "distances" => self.distances,
             "unresolved" => self.unresolved,
             _ => panic!("no table {table}"),
@@ -155,6 +161,13 @@ const BUNDLED: Counts = Counts {
     strikes: 5,
     attacks: 2,
     bases: 11,
+    // 11 bases × the 4 default radii.
+    rings: 44,
+    // One per strike, to its nearest base.
+    links: 5,
+    // Every event placed less precisely than a site (the two Al-Asad
+    // attacks are at the base).
+    uncertainty: 5,
     distances: 55,
     unresolved: 0,
 };
@@ -180,6 +193,10 @@ const WITH_UNRESOLVED: Counts = Counts {
     strikes: 2,
     attacks: 1,
     bases: 2,
+    rings: 8,
+    links: 2,
+    // Jurf (town) and near Al Anbar; the Al-Asad attack is at a site.
+    uncertainty: 2,
     distances: 4,
     unresolved: 1,
 };
@@ -202,8 +219,7 @@ fn out(wd: &Workdir, name: &str) -> PathBuf {
 // ---------------------------------------------------------------------------
 // The contract: formats, files, layers and fields
 
-/// The map layers, and the analytic tables.
-const LAYERS: [&str; 3] = ["strikes", "attacks", "bases"];
+/// The analytic tables.
 const TABLES: [&str; 2] = ["distances", "unresolved"];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -258,9 +274,14 @@ impl Format {
 
     /// The geometry type ogrinfo must declare for a layer or table.
     fn geometry(self, table: &str) -> &'static str {
-        match self {
+        match (self, table) {
             _ if TABLES.contains(&table) => "None",
-            Format::Kml => "Unknown (any)",
+            (Format::Kml, _) => "Unknown (any)",
+            // A CSV layer's geometry from its `wkt` column (lines, areas) is
+            // declared Unknown; points from CoordX/CoordY are Point.
+            (Format::Csv, "rings" | "links" | "uncertainty") => "Unknown (any)",
+            (_, "rings" | "uncertainty") => "Polygon",
+            (_, "links") => "Line String",
             _ => "Point",
         }
     }
@@ -307,6 +328,10 @@ const EVENT_FIELDS: &[(&str, &str)] = &[
     ("uncertainty_m", "Integer"),
     ("nearest_base_id", "String"),
     ("nearest_base_km", "Real"),
+    ("title", "String"),
+    ("marker-color", "String"),
+    ("marker-symbol", "String"),
+    ("marker-size", "String"),
 ];
 
 const BASE_FIELDS: &[(&str, &str)] = &[
@@ -319,6 +344,57 @@ const BASE_FIELDS: &[(&str, &str)] = &[
     ("country", "String"),
     ("uncertainty_m", "Integer"),
     ("source", "String"),
+    ("title", "String"),
+    ("marker-color", "String"),
+    ("marker-symbol", "String"),
+    ("marker-size", "String"),
+];
+
+const RING_FIELDS: &[(&str, &str)] = &[
+    ("id", "String"),
+    ("base_id", "String"),
+    ("base_name", "String"),
+    ("radius_km", "Real"),
+    ("label", "String"),
+];
+
+/// The simplestyle properties of areas, after each area layer's own.
+const AREA_STYLE_FIELDS: &[(&str, &str)] = &[
+    ("stroke", "String"),
+    ("stroke-width", "Real"),
+    ("stroke-opacity", "Real"),
+    ("fill", "String"),
+    ("fill-opacity", "Real"),
+];
+
+const LINK_FIELDS: &[(&str, &str)] = &[
+    ("id", "String"),
+    ("strike_id", "String"),
+    ("strike_date", "Date"),
+    ("strike_precision", "String"),
+    ("base_id", "String"),
+    ("base_name", "String"),
+    ("nearest", "Integer(Boolean)"),
+    ("distance_km", "Real"),
+    ("bearing_deg", "Real"),
+    ("compass", "String"),
+    ("min_km", "Real"),
+    ("max_km", "Real"),
+    ("label", "String"),
+    ("stroke", "String"),
+    ("stroke-width", "Real"),
+    ("stroke-opacity", "Real"),
+];
+
+const UNCERTAINTY_FIELDS: &[(&str, &str)] = &[
+    ("id", "String"),
+    ("event_id", "String"),
+    ("kind", "String"),
+    ("date", "Date"),
+    ("place_name", "String"),
+    ("precision", "String"),
+    ("uncertainty_m", "Integer"),
+    ("label", "String"),
 ];
 
 const DISTANCE_FIELDS: &[(&str, &str)] = &[
@@ -362,15 +438,20 @@ const LIBKML_FIELDS: &[(&str, &str)] = &[
     ("icon", "String"),
 ];
 
-/// The CSV layers' columns after the properties.
+/// The CSV layers' columns after the properties: a point's position, or a
+/// line's or area's WKT.
 const CSV_POSITION_FIELDS: &[(&str, &str)] = &[("lon", "Real"), ("lat", "Real"), ("wkt", "String")];
+const CSV_WKT_FIELDS: &[(&str, &str)] = &[("wkt", "String")];
 
-fn contract(table: &str) -> &'static [(&'static str, &'static str)] {
+fn contract(table: &str) -> Vec<(&'static str, &'static str)> {
     match table {
-        "strikes" | "attacks" => EVENT_FIELDS,
-        "bases" => BASE_FIELDS,
-        "distances" => DISTANCE_FIELDS,
-        "unresolved" => UNRESOLVED_FIELDS,
+        "strikes" | "attacks" => EVENT_FIELDS.to_vec(),
+        "bases" => BASE_FIELDS.to_vec(),
+        "rings" => [RING_FIELDS, AREA_STYLE_FIELDS].concat(),
+        "links" => LINK_FIELDS.to_vec(),
+        "uncertainty" => [UNCERTAINTY_FIELDS, AREA_STYLE_FIELDS].concat(),
+        "distances" => DISTANCE_FIELDS.to_vec(),
+        "unresolved" => UNRESOLVED_FIELDS.to_vec(),
         _ => panic!("no table {table}"),
     }
 }
@@ -386,12 +467,19 @@ fn expected_fields(format: Format, table: &str, all_null: &[String]) -> Vec<(Str
             let read_as = |n, t| if untyped(n) { "String" } else { t };
             own.iter().map(|&(n, t)| (n, read_as(n, t))).collect()
         }
-        Format::Csv if LAYERS.contains(&table) => [own, CSV_POSITION_FIELDS].concat(),
-        Format::Csv | Format::Gpkg => own.to_vec(),
+        Format::Csv if LAYERS[..3].contains(&table) => [&own, CSV_POSITION_FIELDS].concat(),
+        Format::Csv if LAYERS.contains(&table) => [&own, CSV_WKT_FIELDS].concat(),
+        Format::Csv | Format::Gpkg => own,
         Format::Kml => {
             let folded = |n: &str| LIBKML_FIELDS.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
             let schema = own.iter().filter(|(n, _)| !folded(n));
-            let schema = schema.map(|&(n, t)| (n, if t == "Date" { "String" } else { t }));
+            // KML has no date type, and LIBKML reads a bool as an Integer.
+            let kml_type = |t| match t {
+                "Date" => "String",
+                "Integer(Boolean)" => "Integer",
+                t => t,
+            };
+            let schema = schema.map(|&(n, t)| (n, kml_type(t)));
             LIBKML_FIELDS.iter().copied().chain(schema).collect()
         }
     };
@@ -559,7 +647,7 @@ fn null_everywhere(features: &[Value]) -> Vec<String> {
 
 /// One feature as compared: its coordinates, and its properties that are
 /// not null (an absent property and a null one are the same).
-type Compared = (Vec<f64>, Map<String, Value>);
+type Compared = (Value, Map<String, Value>);
 
 fn by_id(collection: &Value, ignore: &[&str]) -> BTreeMap<String, Compared> {
     let features = collection["features"]
@@ -570,8 +658,8 @@ fn by_id(collection: &Value, ignore: &[&str]) -> BTreeMap<String, Compared> {
         let id = f["id"]
             .as_str()
             .unwrap_or_else(|| panic!("no string id: {f}"));
-        let coordinates = f["geometry"]["coordinates"].as_array().expect("a Point");
-        let coordinates = coordinates.iter().map(|c| c.as_f64().unwrap()).collect();
+        let coordinates = f["geometry"]["coordinates"].clone();
+        assert!(coordinates.is_array(), "{id}: no coordinates");
         let mut properties = f["properties"].as_object().cloned().unwrap_or_default();
         properties.retain(|k, v| !v.is_null() && !ignore.contains(&k.as_str()));
         let again = found.insert(id.to_string(), (coordinates, properties));
@@ -771,7 +859,7 @@ fn gpkg_query(path: &Path, sql: &str) -> Vec<String> {
 }
 
 #[test]
-fn geopackage_is_version_1_3_with_spatially_indexed_point_layers() {
+fn geopackage_is_version_1_3_with_spatially_indexed_layers() {
     if !available(&GDAL) {
         return;
     }
@@ -795,7 +883,10 @@ fn geopackage_is_version_1_3_with_spatially_indexed_point_layers() {
             "attacks features",
             "bases features",
             "distances attributes",
+            "links features",
+            "rings features",
             "strikes features",
+            "uncertainty features",
             "unresolved attributes",
         ];
         assert_eq!(contents, expected);
@@ -803,7 +894,14 @@ fn geopackage_is_version_1_3_with_spatially_indexed_point_layers() {
             "SELECT table_name || ' ' || column_name || ' ' || geometry_type_name || ' ' || srs_id \
              AS v FROM gpkg_geometry_columns ORDER BY table_name",
         );
-        let expected = LAYERS.map(|l| format!("{l} geom POINT 4326"));
+        let expected = LAYERS.map(|l| {
+            let kind = match l {
+                "rings" | "uncertainty" => "POLYGON",
+                "links" => "LINESTRING",
+                _ => "POINT",
+            };
+            format!("{l} geom {kind} 4326")
+        });
         assert_eq!(sorted(columns), sorted(expected.to_vec()));
         let indexed = query(
             "SELECT table_name || ' ' || column_name AS v FROM gpkg_extensions \
@@ -915,7 +1013,7 @@ fn geojson_and_geojsonseq_layers_pass_check_geojson() {
             .flat_map(|f| f.files())
             .map(|(file, _)| out(&wd, &file))
             .collect();
-        assert_eq!(files.len(), 6);
+        assert_eq!(files.len(), 2 * LAYERS.len());
         assert_exit(&check_geojson(&files), 0);
     }
 }

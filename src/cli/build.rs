@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use geoevents::output::layer::Format;
 use geoevents::output::{DEFAULT_PRECISION, MAX_PRECISION};
-use geoevents::pipeline::{build, files, BuildOptions, BuildReport};
+use geoevents::pipeline::{build, files, BuildOptions, BuildReport, Links};
 
 use super::{PlacesArg, EXIT_FAILURE};
 
@@ -25,6 +25,8 @@ use super::{PlacesArg, EXIT_FAILURE};
   geoevents build --events my-events.csv --out /tmp/layers
   geoevents build --strict          exit 1 if any event's place did not resolve
   geoevents build --formats geojson,csv --precision 4
+  geoevents build --rings 100,250 --links all
+  geoevents build --rings none --links none --no-uncertainty   points and tables only
 
 Exit status: 0 success; 1 invalid input, or --strict with unresolved events; 2 usage error.")]
 pub struct Args {
@@ -44,6 +46,17 @@ pub struct Args {
     /// Default: all.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_format, default_value = "geojson,geojsonseq,csv,gpkg,kml,datawrapper")]
     formats: Vec<Format>,
+    /// Range rings around every base: radii in km, comma-separated, or
+    /// `none` for no rings layer.
+    #[arg(long, value_name = "KM,…|none", default_value = "50,100,200,300", value_parser = parse_rings)]
+    rings: RingRadii,
+    /// Strike-to-base links: to the nearest base, to every base, or none.
+    #[arg(long, value_name = "WHICH", default_value = "nearest", value_parser = ["nearest", "all", "none"])]
+    links: String,
+    /// Do not write the uncertainty areas of events placed less precisely
+    /// than a site.
+    #[arg(long)]
+    no_uncertainty: bool,
     /// Decimals of every coordinate written (6 is about 0.1 m).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PRECISION, value_parser = clap::value_parser!(u8).range(0..=i64::from(MAX_PRECISION)))]
     precision: u8,
@@ -65,6 +78,13 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
         out: args.out,
         formats,
         precision: args.precision,
+        rings_km: args.rings.0,
+        links: match args.links.as_str() {
+            "all" => Links::All,
+            "none" => Links::None,
+            _ => Links::Nearest,
+        },
+        uncertainty: !args.no_uncertainty,
     };
     let report = build(&options)?;
     if !args.quiet {
@@ -138,12 +158,20 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
     }
     let count = |name: &str| report.counts.get(name).copied().unwrap_or(0);
     let formats: Vec<&str> = options.formats.iter().map(|f| f.name()).collect();
+    let mut layers = vec![
+        format!("strikes {}", plural(count(files::STRIKES), "feature")),
+        format!("attacks {}", plural(count(files::ATTACKS), "feature")),
+        format!("bases {}", plural(count(files::BASES), "feature")),
+    ];
+    for name in [files::RINGS, files::LINKS, files::UNCERTAINTY] {
+        if let Some(&n) = report.counts.get(name) {
+            layers.push(format!("{name} {}", plural(n, "feature")));
+        }
+    }
     lines.push(format!(
-        "wrote {}: strikes {}, attacks {}, bases {} (as {}); distances.csv {}; unresolved.csv {}",
+        "wrote {}: {} (as {}); distances.csv {}; unresolved.csv {}",
         out.display(),
-        plural(count(files::STRIKES), "feature"),
-        plural(count(files::ATTACKS), "feature"),
-        plural(count(files::BASES), "feature"),
+        layers.join(", "),
         formats.join(", "),
         plural(count(files::DISTANCES), "row"),
         plural(count(files::UNRESOLVED), "row"),
@@ -157,6 +185,37 @@ fn plural(n: usize, noun: &str) -> String {
     } else {
         format!("{n} {noun}s")
     }
+}
+
+/// The largest ring radius accepted, km: a quarter of the way round the
+/// Earth; a ring wider than that is no longer a ring around the base.
+const MAX_RING_KM: f64 = 10_000.0;
+
+/// Ring radii, sorted, without repeats.
+#[derive(Clone, Debug)]
+struct RingRadii(Vec<f64>);
+
+fn parse_rings(text: &str) -> Result<RingRadii, String> {
+    if text == "none" {
+        return Ok(RingRadii(Vec::new()));
+    }
+    let mut radii = Vec::new();
+    for part in text.split(',') {
+        let km: f64 = part
+            .trim()
+            .parse()
+            .ok()
+            .filter(|km: &f64| km.is_finite() && *km > 0.0 && *km <= MAX_RING_KM)
+            .ok_or_else(|| {
+                format!(
+                    "ring radius {part:?} is not a number of km above 0 and at most {MAX_RING_KM}"
+                )
+            })?;
+        radii.push(km);
+    }
+    radii.sort_by(f64::total_cmp);
+    radii.dedup();
+    Ok(RingRadii(radii))
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {

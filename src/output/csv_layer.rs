@@ -16,34 +16,44 @@ use std::io::Write;
 
 use geojson::{feature::Id, Feature, JsonValue};
 
+use super::geometry::{number, wkt, GeometryKind};
 use super::gpkg::WGS84_WKT;
 use super::layer::{point_of, FeatureSink};
 use super::tables::TableWriter;
 use super::OutputDir;
 use crate::error::{Error, Result};
 
+/// The columns a layer's CSV adds after the properties, with their GDAL
+/// types: a point's `lon`, `lat` (typed CoordX/CoordY, which makes GDAL
+/// build the points from them and declare the layer Point) and `wkt`; for
+/// lines and areas only `wkt`, typed WKT so GDAL reads the geometry from it.
+fn geometry_columns(kind: GeometryKind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        GeometryKind::Point => &[("lon", "CoordX"), ("lat", "CoordY"), ("wkt", "String")],
+        GeometryKind::LineString | GeometryKind::Polygon => &[("wkt", "WKT")],
+    }
+}
+
 /// Writes `<name>.csvt` for a CSV whose columns have GDAL types `types`
 /// and, for a layer (`geometry`), adds the layer's own columns (`id` first,
-/// `lon`, `lat`, `wkt` last) and writes `<name>.prj`.
+/// the geometry columns last) and writes `<name>.prj`.
 pub fn write_sidecars<'a>(
     out: &mut OutputDir,
     name: &str,
     types: impl Iterator<Item = &'a str>,
-    geometry: bool,
+    geometry: Option<GeometryKind>,
 ) -> Result<()> {
     let mut all: Vec<&str> = Vec::new();
-    if geometry {
+    if geometry.is_some() {
         all.push("String");
     }
     all.extend(types);
-    if geometry {
-        // CoordX/CoordY make GDAL build the points from lon/lat and declare
-        // the layer Point; a column typed WKT would leave it "Unknown (any)".
-        all.extend(["CoordX", "CoordY", "String"]);
+    if let Some(kind) = geometry {
+        all.extend(geometry_columns(kind).iter().map(|(_, t)| *t));
     }
     let quoted: Vec<String> = all.iter().map(|t| format!("\"{t}\"")).collect();
     let mut sidecars = vec![(format!("{name}.csvt"), quoted.join(",") + "\n")];
-    if geometry {
+    if geometry.is_some() {
         sidecars.push((format!("{name}.prj"), WGS84_WKT.to_string() + "\n"));
     }
     for (file_name, text) in sidecars {
@@ -59,17 +69,20 @@ pub fn write_sidecars<'a>(
 pub struct CsvLayerWriter<W: Write> {
     table: TableWriter<W>,
     columns: Vec<String>,
+    kind: GeometryKind,
 }
 
 impl<W: Write> CsvLayerWriter<W> {
-    /// Writes the header: `id`, `columns`, `lon`, `lat`, `wkt`.
-    pub fn new(out: W, name: &str, columns: &[String]) -> Result<Self> {
+    /// Writes the header: `id`, `columns`, then `lon`, `lat`, `wkt` for a
+    /// point layer or `wkt` for lines and areas.
+    pub fn new(out: W, name: &str, columns: &[String], kind: GeometryKind) -> Result<Self> {
         let mut header: Vec<&str> = vec!["id"];
         header.extend(columns.iter().map(String::as_str));
-        header.extend(["lon", "lat", "wkt"]);
+        header.extend(geometry_columns(kind).iter().map(|(n, _)| *n));
         Ok(CsvLayerWriter {
             table: TableWriter::new(out, name, &header)?,
             columns: columns.to_vec(),
+            kind,
         })
     }
 }
@@ -105,15 +118,13 @@ impl<W: Write> FeatureSink for CsvLayerWriter<W> {
         for column in &self.columns {
             row.push(cell(feature.property(column)));
         }
-        match point_of(feature) {
-            Some([x, y]) => {
-                let (x, y) = (JsonValue::from(x), JsonValue::from(y));
-                row.push(x.to_string());
-                row.push(y.to_string());
-                row.push(format!("POINT ({x} {y})"));
+        if self.kind == GeometryKind::Point {
+            match point_of(feature) {
+                Some([x, y]) => row.extend([number(x), number(y)]),
+                None => row.extend([String::new(), String::new()]),
             }
-            None => row.extend([String::new(), String::new(), String::new()]),
         }
+        row.push(wkt(feature).unwrap_or_default());
         let fields: Vec<&str> = row.iter().map(String::as_str).collect();
         self.table.write_row(&fields)
     }

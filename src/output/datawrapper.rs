@@ -3,18 +3,21 @@
 //! locator map (`{"markers": [...]}`), following the developer guides
 //! "Creating a Locator Map" and "Adding Point Markers" of the v3.0 API docs.
 //!
-//! Every feature becomes a point marker with the feature id as marker id,
+//! Every point becomes a point marker with the feature id as marker id,
 //! the label as title, the layer's colour, the summary as tooltip and
-//! `[lon, lat]` coordinates. Tooltip text is HTML in Datawrapper, so every
-//! value is escaped.
+//! `[lon, lat]` coordinates. Every area (range ring, uncertainty circle)
+//! becomes an area marker as in the guide "Adding Area Markers". Links are
+//! left out: the line-marker shape could not be checked against the docs,
+//! and a guessed shape is worse than none. Tooltip text is HTML in
+//! Datawrapper, so every value is escaped.
 
 use geojson::{feature::Id, Feature, JsonValue};
 use serde_json::json;
 
 use super::documents::{PartSink, Parts};
+use super::geometry::{parts, GeometryKind};
 use super::label::{escape_markup, summary, title};
-use super::layer::point_of;
-use super::style::LayerStyle;
+use super::style::{LayerStyle, AREA_FILL_OPACITY, UNCERTAINTY};
 use super::OutputDir;
 use crate::error::Result;
 
@@ -69,19 +72,77 @@ impl MarkersDocument {
     }
 }
 
-/// The point marker of a feature (none for a feature without a point).
+/// The marker of a feature: a point marker for a point, an area marker
+/// for an area; none for lines (see the module docs) or a feature without
+/// geometry.
 pub fn marker(feature: &Feature, style: &LayerStyle) -> Option<JsonValue> {
-    let [x, y] = point_of(feature)?;
+    let (kind, parts) = parts(feature)?;
     let id = match &feature.id {
         Some(Id::String(s)) => s.clone(),
         Some(Id::Number(n)) => n.to_string(),
         None => String::new(),
     };
+    match kind {
+        GeometryKind::Point => Some(point_marker(feature, style, id, parts[0][0])),
+        GeometryKind::Polygon => Some(area_marker(feature, style, id, &parts)),
+        GeometryKind::LineString => None,
+    }
+}
+
+/// A colour from the feature's simplestyle property `name`, else the
+/// layer's.
+fn colour<'a>(feature: &'a Feature, name: &str, style: &'a LayerStyle) -> &'a str {
+    match feature.property(name) {
+        Some(JsonValue::String(c)) => c,
+        _ => style.colour,
+    }
+}
+
+/// An area marker in the shape of the "Adding Area Markers" guide: the
+/// polygon as a MultiPolygon Feature whose `properties` is an empty array,
+/// as Datawrapper writes it.
+fn area_marker(
+    feature: &Feature,
+    style: &LayerStyle,
+    id: String,
+    rings: &[Vec<[f64; 2]>],
+) -> JsonValue {
+    let filled = *style == UNCERTAINTY;
+    let fill = colour(feature, "fill", style);
+    json!({
+        "id": id,
+        "type": "area",
+        "title": escape_markup(&title(feature)),
+        "visible": true,
+        "exactShape": true,
+        "fill": filled,
+        "stroke": true,
+        "properties": {
+            "fill": fill,
+            "fill-opacity": if filled { AREA_FILL_OPACITY } else { 0.0 },
+            "stroke": colour(feature, "stroke", style),
+            "stroke-width": 1,
+            "stroke-opacity": 1,
+            "stroke-dasharray": "100000",
+            "pattern": "solid",
+            "pattern-line-width": 2,
+            "pattern-line-gap": 2
+        },
+        "class": style.layer,
+        "feature": {
+            "type": "Feature",
+            "properties": [],
+            "geometry": {"type": "MultiPolygon", "coordinates": [rings]}
+        }
+    })
+}
+
+fn point_marker(feature: &Feature, style: &LayerStyle, id: String, [x, y]: [f64; 2]) -> JsonValue {
     let tooltip: Vec<String> = summary(feature)
         .iter()
         .map(|line| escape_markup(line))
         .collect();
-    Some(json!({
+    json!({
         "id": id,
         "type": "point",
         "title": escape_markup(&title(feature)),
@@ -125,5 +186,5 @@ pub fn marker(feature: &Feature, style: &LayerStyle) -> Option<JsonValue> {
             "lineLength": 0
         },
         "coordinates": [x, y]
-    }))
+    })
 }

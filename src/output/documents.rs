@@ -166,7 +166,7 @@ impl Documents {
     ) -> Result<Vec<Box<dyn FeatureSink>>> {
         let mut sinks: Vec<Box<dyn FeatureSink>> = Vec::new();
         if let Some(gpkg) = &self.gpkg {
-            sinks.push(Box::new(gpkg.layer(style.layer, fields)?));
+            sinks.push(Box::new(gpkg.layer(style.layer, fields, style.geometry)?));
         }
         if let Some(kml) = &mut self.kml {
             sinks.push(Box::new(kml.folder(out, style, fields)?));

@@ -11,8 +11,12 @@ use std::io::Write;
 use geojson::{feature::Id, Feature, Geometry, JsonObject, JsonValue};
 use serde_json::json;
 
-use super::layer::{point_of, FeatureSink};
+use super::geometry::{bbox, union};
+use super::layer::FeatureSink;
 use super::round_coordinate;
+#[cfg(doc)]
+use super::schema::POINT_STYLE_FIELDS;
+use super::style::{LayerStyle, BASES};
 use crate::error::{Error, Result};
 use crate::geocode::Resolved;
 use crate::model::{Event, LatLon, Place};
@@ -47,7 +51,7 @@ impl<W: Write> LayerWriter<W> {
         })
     }
 
-    /// Writes a point feature; its coordinates grow the bbox.
+    /// Writes a feature; its coordinates grow the bbox.
     pub fn write(&mut self, feature: &Feature) -> Result<()> {
         let sep: &[u8] = if self.features == 0 { b"\n" } else { b",\n" };
         self.out
@@ -56,12 +60,7 @@ impl<W: Write> LayerWriter<W> {
         serde_json::to_writer(&mut self.out, feature)
             .map_err(|e| Error::io(&self.name, e.into()))?;
         self.features += 1;
-        if let Some([x, y]) = point_of(feature) {
-            self.bbox = Some(match self.bbox {
-                None => [x, y, x, y],
-                Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
-            });
-        }
+        self.bbox = union(self.bbox, bbox(feature));
         Ok(())
     }
 
@@ -151,6 +150,12 @@ pub fn event_feature(
         "nearest_base_km".into(),
         nearest.map_or(JsonValue::Null, |n| round3(n.distance_km).into()),
     );
+    let title = format!("{}, {}", found.place.name, event.date);
+    insert_point_style(
+        &mut p,
+        title,
+        LayerStyle::for_event_kind(event.kind.as_str()),
+    );
     Feature {
         bbox: None,
         geometry: Some(point_geometry(found.position, decimals)),
@@ -171,6 +176,7 @@ pub fn base_feature(place: &Place, decimals: u8) -> Feature {
     p.insert("country".into(), place.country.clone().into());
     p.insert("uncertainty_m".into(), place.uncertainty_m.into());
     p.insert("source".into(), place.source.clone().into());
+    insert_point_style(&mut p, place.name.clone(), &BASES);
     Feature {
         bbox: None,
         geometry: Some(point_geometry(place.position, decimals)),
@@ -178,6 +184,14 @@ pub fn base_feature(place: &Place, decimals: u8) -> Feature {
         properties: Some(p),
         foreign_members: None,
     }
+}
+
+/// Adds the simplestyle-spec point properties ([`POINT_STYLE_FIELDS`]).
+fn insert_point_style(p: &mut JsonObject, title: String, style: &LayerStyle) {
+    p.insert("title".into(), title.into());
+    p.insert("marker-color".into(), style.colour.into());
+    p.insert("marker-symbol".into(), style.marker_symbol.into());
+    p.insert("marker-size".into(), style.marker_size.into());
 }
 
 /// Rounds kilometres to metres, the precision distances are written with.

@@ -6,8 +6,9 @@
 //! (docs/research/formats-gpkg-kml-datawrapper.md): the `GPKG` application
 //! id and user_version 10300, the three required `gpkg_spatial_ref_sys`
 //! rows, `gpkg_contents` with the layer extent, `gpkg_geometry_columns`,
-//! points as GeoPackageBinary (header `GP`, version 0, flags 0x01 for a
-//! little-endian geometry without envelope, the srs id, then WKB), and the
+//! geometries as GeoPackageBinary (header `GP`, version 0, flags 0x01 for a
+//! little-endian point without envelope or 0x03 with the xy envelope for
+//! lines and areas, the srs id, then WKB), and the
 //! `gpkg_rtree_index` extension with the six 1.3 triggers.
 //!
 //! SQLite does not provide the `ST_*` functions those triggers call, so the
@@ -27,7 +28,8 @@ use geojson::{feature::Id, Feature, JsonValue};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
-use super::layer::{point_of, FeatureSink};
+use super::geometry::{grow_bbox, parts, union, wkb, GeometryKind};
+use super::layer::FeatureSink;
 use super::schema::{Field, FieldType};
 use super::tables::TableSink;
 use crate::error::{Error, Result};
@@ -96,16 +98,26 @@ fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// A point as GeoPackageBinary: the 8-byte header (magic, version 0, flags
-/// 0x01 = little-endian, no envelope, not empty; srs id) and a 2D WKB Point.
-pub fn point_blob(lon: f64, lat: f64) -> Vec<u8> {
-    let mut b = Vec::with_capacity(29);
-    b.extend_from_slice(b"GP\x00\x01");
+/// A geometry as GeoPackageBinary: the header (magic `GP`, version 0,
+/// flags, srs id), an envelope, then 2D little-endian WKB. Points get no
+/// envelope (flags 0x01), as GDAL writes them; lines and areas get the xy
+/// envelope `[minx, maxx, miny, maxy]` (flags 0x03) so readers can skip
+/// them without parsing the WKB.
+pub fn geometry_blob(kind: GeometryKind, parts: &[Vec<[f64; 2]>]) -> Vec<u8> {
+    let envelope = match kind {
+        GeometryKind::Point => None,
+        _ => grow_bbox(None, parts.iter().flatten().copied()),
+    };
+    let mut b = Vec::with_capacity(64);
+    b.extend_from_slice(b"GP\x00");
+    b.push(if envelope.is_some() { 0x03 } else { 0x01 });
     b.extend_from_slice(&WGS84.to_le_bytes());
-    b.push(1);
-    b.extend_from_slice(&1u32.to_le_bytes());
-    b.extend_from_slice(&lon.to_le_bytes());
-    b.extend_from_slice(&lat.to_le_bytes());
+    if let Some([min_x, min_y, max_x, max_y]) = envelope {
+        for v in [min_x, max_x, min_y, max_y] {
+            b.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    b.extend_from_slice(&wkb(kind, parts));
     b
 }
 
@@ -126,7 +138,7 @@ fn sql_value(value: Option<&JsonValue>) -> Value {
 struct Table {
     name: String,
     fields: Vec<Field>,
-    spatial: bool,
+    geometry: Option<GeometryKind>,
     insert: String,
     bbox: Option<[f64; 4]>,
 }
@@ -191,11 +203,16 @@ impl Inner {
         Ok(self.conn()?.last_insert_rowid())
     }
 
-    fn add_table(&mut self, name: &str, fields: &[Field], spatial: bool) -> Result<usize> {
+    fn add_table(
+        &mut self,
+        name: &str,
+        fields: &[Field],
+        geometry: Option<GeometryKind>,
+    ) -> Result<usize> {
         let mut columns = vec!["\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_string()];
         let mut names = Vec::new();
-        if spatial {
-            columns.push(format!("{} POINT", quote(GEOMETRY_COLUMN)));
+        if let Some(kind) = geometry {
+            columns.push(format!("{} {}", quote(GEOMETRY_COLUMN), kind.name()));
             columns.push("\"id\" TEXT NOT NULL UNIQUE".to_string());
             names.extend([quote(GEOMETRY_COLUMN), quote("id")]);
         }
@@ -208,7 +225,7 @@ impl Inner {
             quote(name),
             columns.join(", ")
         ))?;
-        let (data_type, srs) = if spatial {
+        let (data_type, srs) = if geometry.is_some() {
             ("features", WGS84)
         } else {
             ("attributes", 0)
@@ -217,10 +234,10 @@ impl Inner {
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, srs_id) VALUES (?1, ?2, ?1, '', ?3, ?4)",
             (name, data_type, EPOCH, srs),
         )?;
-        if spatial {
+        if let Some(kind) = geometry {
             self.exec(
-                "INSERT INTO gpkg_geometry_columns VALUES (?1, ?2, 'POINT', ?3, 0, 0)",
-                (name, GEOMETRY_COLUMN, WGS84),
+                "INSERT INTO gpkg_geometry_columns VALUES (?1, ?2, ?3, ?4, 0, 0)",
+                (name, GEOMETRY_COLUMN, kind.name(), WGS84),
             )?;
             self.batch(&format!(
                 "CREATE VIRTUAL TABLE {} USING rtree(id, minx, maxx, miny, maxy);",
@@ -235,7 +252,7 @@ impl Inner {
         self.tables.push(Table {
             name: name.to_string(),
             fields: fields.to_vec(),
-            spatial,
+            geometry,
             insert: format!(
                 "INSERT INTO {} ({}) VALUES ({placeholders})",
                 quote(name),
@@ -260,7 +277,7 @@ impl Inner {
                 "UPDATE gpkg_contents SET last_change = ?1, min_x = ?2, min_y = ?3, max_x = ?4, max_y = ?5 WHERE table_name = ?6",
                 (&changed, min_x, min_y, max_x, max_y, &table.name),
             )?;
-            if table.spatial {
+            if table.geometry.is_some() {
                 self.batch(&rtree_triggers(&table.name))?;
             }
         }
@@ -358,10 +375,13 @@ impl GeoPackage {
         })
     }
 
-    /// Adds a point feature table; its writer takes features whose
-    /// properties are `fields`.
-    pub fn layer(&self, name: &str, fields: &[Field]) -> Result<GpkgLayer> {
-        let table = self.inner.borrow_mut().add_table(name, fields, true)?;
+    /// Adds a feature table of `kind` geometries; its writer takes features
+    /// whose properties are `fields`.
+    pub fn layer(&self, name: &str, fields: &[Field], kind: GeometryKind) -> Result<GpkgLayer> {
+        let table = self
+            .inner
+            .borrow_mut()
+            .add_table(name, fields, Some(kind))?;
         Ok(GpkgLayer {
             inner: Rc::clone(&self.inner),
             table,
@@ -370,7 +390,7 @@ impl GeoPackage {
 
     /// Adds an attributes table (no geometry) with columns `fields`.
     pub fn table(&self, name: &str, fields: &[Field]) -> Result<GpkgTable> {
-        let table = self.inner.borrow_mut().add_table(name, fields, false)?;
+        let table = self.inner.borrow_mut().add_table(name, fields, None)?;
         Ok(GpkgTable {
             inner: Rc::clone(&self.inner),
             table,
@@ -393,32 +413,34 @@ pub struct GpkgLayer {
 impl FeatureSink for GpkgLayer {
     fn write(&mut self, feature: &Feature) -> Result<()> {
         let mut inner = self.inner.borrow_mut();
-        let point = point_of(feature);
+        let geometry = parts(feature);
         let id = match &feature.id {
             Some(Id::String(s)) => Value::Text(s.clone()),
             Some(Id::Number(n)) => Value::Text(n.to_string()),
             None => Value::Null,
         };
         let mut values = Vec::with_capacity(inner.tables[self.table].fields.len() + 2);
-        values.push(point.map_or(Value::Null, |[x, y]| Value::Blob(point_blob(x, y))));
+        values.push(match &geometry {
+            Some((kind, parts)) => Value::Blob(geometry_blob(*kind, parts)),
+            None => Value::Null,
+        });
         values.push(id);
         for field in &inner.tables[self.table].fields {
             values.push(sql_value(feature.property(&field.name)));
         }
         let fid = inner.insert(self.table, values)?;
-        let Some([x, y]) = point else {
+        let Some([min_x, min_y, max_x, max_y]) =
+            geometry.and_then(|(_, parts)| grow_bbox(None, parts.into_iter().flatten()))
+        else {
             return Ok(());
         };
         let table = &mut inner.tables[self.table];
-        table.bbox = Some(match table.bbox {
-            None => [x, y, x, y],
-            Some([a, b, c, d]) => [a.min(x), b.min(y), c.max(x), d.max(y)],
-        });
+        table.bbox = union(table.bbox, Some([min_x, min_y, max_x, max_y]));
         let sql = format!(
-            "INSERT INTO {} VALUES (?1, ?2, ?2, ?3, ?3)",
+            "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
             quote(&rtree_name(&table.name))
         );
-        inner.exec_cached(&sql, (fid, x, y))
+        inner.exec_cached(&sql, (fid, min_x, max_x, min_y, max_y))
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
@@ -450,7 +472,7 @@ mod tests {
     #[test]
     fn point_blob_matches_what_gdal_writes() {
         // `ogr2ogr -f GPKG` wrote this for POINT(44.2139 32.8667).
-        let hex: String = point_blob(44.2139, 32.8667)
+        let hex: String = geometry_blob(GeometryKind::Point, &[vec![[44.2139, 32.8667]]])
             .iter()
             .map(|b| format!("{b:02X}"))
             .collect();
@@ -458,5 +480,17 @@ mod tests {
             hex,
             "47500001E61000000101000000A54E4013611B4640BBB88D06F06E4040"
         );
+    }
+
+    #[test]
+    fn lines_carry_an_xy_envelope() {
+        let b = geometry_blob(GeometryKind::LineString, &[vec![[1.0, 2.0], [3.0, -4.0]]]);
+        assert_eq!(&b[..8], b"GP\x00\x03\xE6\x10\x00\x00");
+        let env: Vec<f64> = b[8..40]
+            .chunks(8)
+            .map(|c| f64::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(env, [1.0, 3.0, -4.0, 2.0], "minx, maxx, miny, maxy");
+        assert_eq!(&b[40..45], &[1, 2, 0, 0, 0], "WKB LineString");
     }
 }

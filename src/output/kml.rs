@@ -5,7 +5,8 @@
 //! event and its sources, a `TimeStamp` from the event date (so Google
 //! Earth's time slider works), the layer's shared Style, its properties as
 //! typed `SchemaData` (the way GDAL writes KML, so GDAL and QGIS read the
-//! fields with their types) and a 2D point. Children follow the order of
+//! fields with their types) and a 2D geometry: a point, or a line or
+//! counter-clockwise ring that follows the ground. Children follow the order of
 //! the KML schema. All data text is escaped.
 
 use std::fmt::Write as _;
@@ -13,10 +14,10 @@ use std::fmt::Write as _;
 use geojson::{feature::Id, Feature, JsonValue};
 
 use super::documents::{PartSink, Parts};
+use super::geometry::{number, parts, GeometryKind};
 use super::label::{escape_attribute, escape_markup, summary, title};
-use super::layer::point_of;
 use super::schema::Field;
-use super::style::LayerStyle;
+use super::style::{kml_colour, LayerStyle, AREA_FILL_OPACITY, UNCERTAINTY};
 use super::OutputDir;
 use crate::error::Result;
 
@@ -65,15 +66,7 @@ impl KmlDocument {
         );
         // The KML schema puts a Document's Styles before its Schemas.
         for (style, _) in &self.folders {
-            let _ = writeln!(
-                head,
-                "<Style id=\"{layer}-style\"><IconStyle><color>{colour}</color><scale>1.1</scale>\
-                 <Icon><href>{icon}</href></Icon></IconStyle>\
-                 <LabelStyle><scale>0.9</scale></LabelStyle></Style>",
-                layer = style.layer,
-                colour = style.kml_colour(),
-                icon = style.kml_icon_href(),
-            );
+            let _ = writeln!(head, "{}", style_element(style));
         }
         for (style, fields) in &self.folders {
             let _ = write!(
@@ -107,9 +100,86 @@ impl KmlDocument {
     }
 }
 
+/// The shared Style of a layer: an icon for points, a line for links, an
+/// outline (filled only for uncertainty areas) for areas.
+fn style_element(style: &LayerStyle) -> String {
+    let id = style.layer;
+    match style.geometry {
+        GeometryKind::Point => format!(
+            "<Style id=\"{id}-style\"><IconStyle><color>{}</color><scale>1.1</scale>\
+             <Icon><href>{}</href></Icon></IconStyle>\
+             <LabelStyle><scale>0.9</scale></LabelStyle></Style>",
+            style.kml_colour(),
+            style.kml_icon_href(),
+        ),
+        GeometryKind::LineString => format!(
+            "<Style id=\"{id}-style\"><LineStyle><color>{}</color><width>2</width></LineStyle></Style>",
+            style.kml_colour()
+        ),
+        GeometryKind::Polygon => {
+            let fill = if *style == UNCERTAINTY {
+                AREA_FILL_OPACITY
+            } else {
+                0.0
+            };
+            format!(
+                "<Style id=\"{id}-style\"><LineStyle><color>{}</color><width>1</width></LineStyle>\
+                 <PolyStyle><color>{}</color></PolyStyle></Style>",
+                style.kml_colour(),
+                kml_colour(style.colour, fill)
+            )
+        }
+    }
+}
+
+/// `lon,lat` tuples separated by spaces.
+fn coordinates(part: &[[f64; 2]]) -> String {
+    part.iter()
+        .map(|[x, y]| format!("{},{}", number(*x), number(*y)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The KML geometry of a feature, 2D (no altitude, so readers keep the
+/// layer 2D); lines and rings follow the ground.
+fn geometry_element(feature: &Feature) -> Option<String> {
+    let (kind, parts) = parts(feature)?;
+    Some(match kind {
+        GeometryKind::Point => format!(
+            "<Point><coordinates>{}</coordinates></Point>",
+            coordinates(&parts[0])
+        ),
+        GeometryKind::LineString => format!(
+            "<LineString><tessellate>1</tessellate><coordinates>{}</coordinates></LineString>",
+            coordinates(&parts[0])
+        ),
+        GeometryKind::Polygon => {
+            let mut s = String::from("<Polygon><tessellate>1</tessellate>");
+            for (i, ring) in parts.iter().enumerate() {
+                let boundary = if i == 0 {
+                    "outerBoundaryIs"
+                } else {
+                    "innerBoundaryIs"
+                };
+                let _ = write!(
+                    s,
+                    "<{boundary}><LinearRing><coordinates>{}</coordinates></LinearRing></{boundary}>",
+                    coordinates(ring)
+                );
+            }
+            s.push_str("</Polygon>");
+            s
+        }
+    })
+}
+
+/// A property as SimpleData text. Booleans are written 1/0, which are
+/// valid xsd:boolean and which GDAL's LIBKML driver (reading `bool` as an
+/// integer) takes at their value; it would read `true` as 0.
 fn value_text(value: &JsonValue) -> Option<String> {
     match value {
         JsonValue::Null => None,
+        JsonValue::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
         JsonValue::String(s) => Some(s.clone()),
         other => Some(other.to_string()),
     }
@@ -163,13 +233,9 @@ fn placemark(feature: &Feature, layer: &str, fields: &[String], buf: &mut Vec<u8
         }
     }
     s.push_str("</SchemaData></ExtendedData>\n");
-    if let Some([x, y]) = point_of(feature) {
-        let _ = writeln!(
-            s,
-            "<Point><coordinates>{},{}</coordinates></Point>",
-            JsonValue::from(x),
-            JsonValue::from(y)
-        );
+    if let Some(geometry) = geometry_element(feature) {
+        s.push_str(&geometry);
+        s.push('\n');
     }
     s.push_str("</Placemark>\n");
     buf.extend_from_slice(s.as_bytes());

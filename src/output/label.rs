@@ -14,11 +14,13 @@ fn text<'a>(feature: &'a Feature, name: &str) -> Option<&'a str> {
     }
 }
 
-/// A short label: a base's name, or an event's place and date
-/// ("Jurf al-Sakhar, 2024-01-24").
+/// A short label: the feature's own `title` or `label` if it has one, a
+/// base's name, or an event's place and date ("Jurf al-Sakhar, 2024-01-24").
 pub fn title(feature: &Feature) -> String {
-    if let Some(name) = text(feature, "name") {
-        return name.to_string();
+    for given in ["title", "label", "name"] {
+        if let Some(text) = text(feature, given) {
+            return text.to_string();
+        }
     }
     let place = text(feature, "place_name").or_else(|| text(feature, "place"));
     match (place, text(feature, "date")) {

@@ -131,8 +131,14 @@ impl Layer {
             } else if format == Format::GeoJsonSeq {
                 Box::new(SeqWriter::new(file, &file_name))
             } else {
-                write_sidecars(out, name, fields.iter().map(|f| f.ty.gdal()), true)?;
-                Box::new(CsvLayerWriter::new(file, &file_name, &names)?)
+                let kind = Some(style.geometry);
+                write_sidecars(out, name, fields.iter().map(|f| f.ty.gdal()), kind)?;
+                Box::new(CsvLayerWriter::new(
+                    file,
+                    &file_name,
+                    &names,
+                    style.geometry,
+                )?)
             });
         }
         sinks.extend(docs.layer_sinks(out, style, fields)?);

@@ -1,10 +1,12 @@
 //! Writers for every output, each over `io::Write`, and [`OutputDir`], which
 //! makes a set of output files appear whole or not at all.
 
+pub mod analytic;
 pub mod csv_layer;
 pub mod datawrapper;
 pub mod documents;
 pub mod geojson;
+pub mod geometry;
 pub mod gpkg;
 pub mod kml;
 pub mod label;

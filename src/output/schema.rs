@@ -81,6 +81,27 @@ fn fields(list: &[(&str, FieldType)]) -> Vec<Field> {
         .collect()
 }
 
+/// The simplestyle-spec properties every point layer carries, so that
+/// geojson.io, GitHub and uMap style the points with no work. Their names
+/// are the spec's, hyphens included: the one exception to `snake_case`.
+pub const POINT_STYLE_FIELDS: [&str; 4] = ["title", "marker-color", "marker-symbol", "marker-size"];
+
+/// The simplestyle-spec properties of lines.
+const LINE_STYLE_FIELDS: [(&str, FieldType); 3] = [
+    ("stroke", FieldType::Text),
+    ("stroke-width", FieldType::Real),
+    ("stroke-opacity", FieldType::Real),
+];
+
+/// The simplestyle-spec properties of areas.
+const AREA_STYLE_FIELDS: [(&str, FieldType); 5] = [
+    ("stroke", FieldType::Text),
+    ("stroke-width", FieldType::Real),
+    ("stroke-opacity", FieldType::Real),
+    ("fill", FieldType::Text),
+    ("fill-opacity", FieldType::Real),
+];
+
 /// The type of an event column or computed field.
 fn event_field_type(name: &str) -> FieldType {
     match name {
@@ -93,7 +114,8 @@ fn event_field_type(name: &str) -> FieldType {
 }
 
 /// Properties of an event feature, in order: the event's columns but `id`
-/// (it is the feature id), the extra columns (text), then the computed fields.
+/// (it is the feature id), the extra columns (text), the computed fields,
+/// then the point style.
 pub fn event_fields(extra_columns: &[String]) -> Vec<Field> {
     EVENT_COLUMNS[1..]
         .iter()
@@ -105,6 +127,56 @@ pub fn event_fields(extra_columns: &[String]) -> Vec<Field> {
                 .map(|name| Field::new(name, event_field_type(name))),
         )
         .collect()
+}
+
+/// Properties of the range rings layer.
+pub fn ring_fields() -> Vec<Field> {
+    use FieldType::*;
+    let mut f = fields(&[
+        ("base_id", Text),
+        ("base_name", Text),
+        ("radius_km", Real),
+        ("label", Text),
+    ]);
+    f.extend(fields(&AREA_STYLE_FIELDS));
+    f
+}
+
+/// Properties of the strike-to-base links layer.
+pub fn link_fields() -> Vec<Field> {
+    use FieldType::*;
+    let mut f = fields(&[
+        ("strike_id", Text),
+        ("strike_date", Date),
+        ("strike_precision", Text),
+        ("base_id", Text),
+        ("base_name", Text),
+        ("nearest", Boolean),
+        ("distance_km", Real),
+        ("bearing_deg", Real),
+        ("compass", Text),
+        ("min_km", Real),
+        ("max_km", Real),
+        ("label", Text),
+    ]);
+    f.extend(fields(&LINE_STYLE_FIELDS));
+    f
+}
+
+/// Properties of the uncertainty areas layer.
+pub fn uncertainty_fields() -> Vec<Field> {
+    use FieldType::*;
+    let mut f = fields(&[
+        ("event_id", Text),
+        ("kind", Text),
+        ("date", Date),
+        ("place_name", Text),
+        ("precision", Text),
+        ("uncertainty_m", Integer),
+        ("label", Text),
+    ]);
+    f.extend(fields(&AREA_STYLE_FIELDS));
+    f
 }
 
 /// Properties of a base feature, in order.
@@ -119,6 +191,10 @@ pub fn base_fields() -> Vec<Field> {
         ("country", Text),
         ("uncertainty_m", Integer),
         ("source", Text),
+        ("title", Text),
+        ("marker-color", Text),
+        ("marker-symbol", Text),
+        ("marker-size", Text),
     ])
 }
 

@@ -4,7 +4,11 @@
 //!
 //! The colours are from the Okabe–Ito palette, chosen to stay distinct under
 //! the common forms of colour blindness: vermillion strikes against blue
-//! attacks, with bases in black as the neutral reference.
+//! attacks, with bases in black as the neutral reference. The analytic
+//! layers reuse them: rings in the bases' black, links in the strikes'
+//! vermillion, uncertainty areas in the colour of their event's kind.
+
+use super::geometry::GeometryKind;
 
 /// How one layer is drawn and named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,8 +19,14 @@ pub struct LayerStyle {
     pub title: &'static str,
     /// Marker colour, `#RRGGBB`.
     pub colour: &'static str,
-    /// The Google Earth icon KML points at.
+    /// The Google Earth icon KML points at (point layers).
     pub kml_icon: &'static str,
+    /// The geometry of every feature of the layer.
+    pub geometry: GeometryKind,
+    /// simplestyle `marker-symbol`: a Maki icon name (point layers).
+    pub marker_symbol: &'static str,
+    /// simplestyle `marker-size` (point layers).
+    pub marker_size: &'static str,
 }
 
 const KML_ICONS: &str = "http://maps.google.com/mapfiles/kml/shapes/";
@@ -27,6 +37,9 @@ pub const STRIKES: LayerStyle = LayerStyle {
     title: "Strikes",
     colour: "#D55E00",
     kml_icon: "placemark_circle.png",
+    geometry: GeometryKind::Point,
+    marker_symbol: "danger",
+    marker_size: "medium",
 };
 
 /// Attacks: blue.
@@ -35,6 +48,9 @@ pub const ATTACKS: LayerStyle = LayerStyle {
     title: "Attacks",
     colour: "#0072B2",
     kml_icon: "placemark_circle.png",
+    geometry: GeometryKind::Point,
+    marker_symbol: "rocket",
+    marker_size: "medium",
 };
 
 /// Bases: black.
@@ -43,7 +59,46 @@ pub const BASES: LayerStyle = LayerStyle {
     title: "Bases",
     colour: "#000000",
     kml_icon: "airports.png",
+    geometry: GeometryKind::Point,
+    marker_symbol: "airfield",
+    marker_size: "small",
 };
+
+/// Range rings around the bases: black outlines.
+pub const RINGS: LayerStyle = LayerStyle {
+    layer: "rings",
+    title: "Range rings",
+    colour: "#000000",
+    kml_icon: "",
+    geometry: GeometryKind::Polygon,
+    marker_symbol: "",
+    marker_size: "",
+};
+
+/// Strike-to-base links: vermillion lines.
+pub const LINKS: LayerStyle = LayerStyle {
+    layer: "links",
+    title: "Strike-to-base links",
+    colour: "#D55E00",
+    kml_icon: "",
+    geometry: GeometryKind::LineString,
+    marker_symbol: "",
+    marker_size: "",
+};
+
+/// Uncertainty areas of events located coarser than a site.
+pub const UNCERTAINTY: LayerStyle = LayerStyle {
+    layer: "uncertainty",
+    title: "Location uncertainty",
+    colour: "#999999",
+    kml_icon: "",
+    geometry: GeometryKind::Polygon,
+    marker_symbol: "",
+    marker_size: "",
+};
+
+/// Opacity of an area's fill where areas are filled (uncertainty).
+pub const AREA_FILL_OPACITY: f64 = 0.15;
 
 impl LayerStyle {
     /// The icon's full address.
@@ -53,9 +108,26 @@ impl LayerStyle {
 
     /// The colour as KML writes it: opaque, `aabbggrr`, lower case.
     pub fn kml_colour(&self) -> String {
-        let hex = self.colour.trim_start_matches('#').to_ascii_lowercase();
-        let (r, g, b) = (&hex[0..2], &hex[2..4], &hex[4..6]);
-        format!("ff{b}{g}{r}")
+        kml_colour(self.colour, 1.0)
+    }
+}
+
+/// A `#RRGGBB` colour with an opacity as KML writes it, `aabbggrr`.
+pub fn kml_colour(colour: &str, opacity: f64) -> String {
+    let hex = colour.trim_start_matches('#').to_ascii_lowercase();
+    let (r, g, b) = (&hex[0..2], &hex[2..4], &hex[4..6]);
+    let alpha = (opacity.clamp(0.0, 1.0) * 255.0).round() as u8;
+    format!("{alpha:02x}{b}{g}{r}")
+}
+
+impl LayerStyle {
+    /// The colour of an event of `kind` (`strike` or `attack`).
+    pub fn for_event_kind(kind: &str) -> &'static LayerStyle {
+        if kind == "attack" {
+            &ATTACKS
+        } else {
+            &STRIKES
+        }
     }
 }
 
@@ -68,5 +140,6 @@ mod tests {
         assert_eq!(STRIKES.kml_colour(), "ff005ed5");
         assert_eq!(ATTACKS.kml_colour(), "ffb27200");
         assert_eq!(BASES.kml_colour(), "ff000000");
+        assert_eq!(kml_colour("#D55E00", AREA_FILL_OPACITY), "26005ed5");
     }
 }

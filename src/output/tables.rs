@@ -42,7 +42,7 @@ impl Table {
         let file_name = format!("{name}.csv");
         let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
         let csv = TableWriter::new(out.file(&file_name)?, &file_name, &names)?;
-        write_sidecars(out, name, fields.iter().map(|f| f.ty.gdal()), false)?;
+        write_sidecars(out, name, fields.iter().map(|f| f.ty.gdal()), None)?;
         let mut sinks: Vec<Box<dyn TableSink>> = vec![Box::new(csv)];
         if let Some(gpkg) = gpkg {
             sinks.push(Box::new(gpkg.table(name, fields)?));
@@ -132,7 +132,7 @@ impl<W: Write> TableSink for TableWriter<W> {
 }
 
 /// Rounds degrees to a tenth, the precision bearings are written with.
-fn round1(x: f64) -> f64 {
+pub fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 

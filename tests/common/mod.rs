@@ -11,6 +11,17 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every layer `build` writes: the points, then the analytic lines and
+/// areas.
+pub const LAYERS: [&str; 6] = [
+    "strikes",
+    "attacks",
+    "bases",
+    "rings",
+    "links",
+    "uncertainty",
+];
+
 /// The header of a places file.
 pub const PLACES_HEADER: &str =
     "id,name,kind,aliases,name_ar,lat,lon,admin1,country,uncertainty_m,source";
