@@ -60,6 +60,14 @@ fn parse_count(text: &str) -> Option<u32> {
     text.parse::<u32>().ok().filter(|&n| n <= i32::MAX as u32)
 }
 
+/// Whether an event id is the same in every format: a first character that
+/// no spreadsheet runs as a formula (so CSV need not neutralise it), and
+/// nothing that GIS software trims or XML cannot carry.
+fn is_safe_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_alphanumeric())
+        && !id.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 /// Streams validated events from a CSV file.
 pub struct EventReader<R: Read> {
     table: CsvTable<R>,
@@ -86,20 +94,25 @@ impl<R: Read> EventReader<R> {
             .iter()
             .chain(&COMPUTED_FIELDS)
             .chain(&OUTPUT_COLUMNS)
-            .map(|s| s.to_ascii_lowercase())
+            .map(|s| s.to_lowercase())
             .collect();
         for (i, name) in table.headers().iter().enumerate() {
             if EVENT_COLUMNS.contains(&name.as_str()) {
                 continue;
             }
-            let lower = name.to_ascii_lowercase();
+            let lower = name.to_lowercase();
             let why = if name.is_empty() {
                 Some(format!("column {} has no name", i + 1))
+            } else if name.chars().any(|c| c.is_control() || c == '"') {
+                Some(
+                    "a column name may not hold a control character (line break, tab …) or a double quote: GIS readers cut the header there"
+                        .to_string(),
+                )
             } else if COMPUTED_FIELDS.contains(&lower.as_str()) {
                 Some("geoevents computes a field of that name; rename the column".to_string())
             } else if OUTPUT_COLUMNS.contains(&lower.as_str()) {
                 Some(
-                    "the output formats use that name (feature id, GeoPackage key and geometry, CSV coordinates); rename the column"
+                    "the output formats use that name (feature id, GeoPackage key and geometry, CSV coordinates, KML's own fields); rename the column"
                         .to_string(),
                 )
             } else if taken.contains(&lower) {
@@ -150,6 +163,12 @@ impl<R: Read> EventReader<R> {
         let id = field(0);
         if id.is_empty() {
             return Err(invalid(0, "every event needs an id"));
+        }
+        if !is_safe_id(id) {
+            return Err(invalid(
+                0,
+                "an id starts with a letter or digit and holds no spaces or control characters, so it is the same in every format",
+            ));
         }
         if !is_iso_date(field(1)) {
             return Err(invalid(1, "expected a calendar date as YYYY-MM-DD"));

@@ -198,6 +198,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     bases.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut out = OutputDir::create(&options.out)?;
+    let swept = out.sweep_abandoned()?;
     let formats = &options.formats;
     let mut docs = Documents::open(&mut out, formats)?;
     let event_columns = event_fields(&extra_columns);
@@ -225,6 +226,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         warnings: index.warnings().to_vec(),
         ..BuildReport::default()
     };
+    if !swept.is_empty() {
+        report.warnings.push(format!(
+            "removed {} temporary files an interrupted build left in {}: {}",
+            swept.len(),
+            options.out.display(),
+            swept.join(", ")
+        ));
+    }
     for base in &bases {
         base_layer.write(&base_feature(base, options.precision))?;
         if let Some(rings) = &mut rings {

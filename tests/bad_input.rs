@@ -321,3 +321,46 @@ fn place_uncertainty_beyond_half_the_earth_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn ids_that_a_format_would_alter_are_refused() {
+    for id in ["=evil", "-e1", "two words", "tab\tid"] {
+        let err = fails(
+            PLACES.as_bytes(),
+            &events(&format!(
+                "{GOOD_EVENT}\n\"{id}\",2023-11-22,strike,,,,Jurf al Saqr,,,,,,\n"
+            )),
+        );
+        assert!(
+            err.contains("line 3, field 'id': an id starts with a letter or digit and holds no spaces or control characters"),
+            "{id}: {err}"
+        );
+    }
+}
+
+#[test]
+fn column_names_that_gis_readers_cut_or_merge_are_refused() {
+    // Header suffixes, as written in the file, and the cells of a row.
+    for (columns, cells) in [
+        ("\"line\nbreak\"", ",x"),
+        ("\"tab\tin\"", ",x"),
+        ("\"q\"\"uote\"", ",x"),
+        ("Description", ",x"),
+        ("timeStamp", ",x"),
+        ("NAME", ",x"),
+        ("Désk,désk", ",x,y"),
+    ] {
+        let header = format!("{EVENTS_HEADER},{columns}");
+        let err = fails(
+            PLACES.as_bytes(),
+            format!("{header}\n{GOOD_EVENT}{cells}\n").as_bytes(),
+        );
+        assert!(err.contains("events.csv"), "{columns}: {err}");
+        assert!(
+            err.contains("control character")
+                || err.contains("KML's own fields")
+                || err.contains("same name in another case"),
+            "{columns}: {err}"
+        );
+    }
+}

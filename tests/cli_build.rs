@@ -344,7 +344,7 @@ fn csv_layers_carry_every_property_and_neutralise_formulas() {
     wd.write("places.csv", PLACES);
     wd.write(
         "events.csv",
-        format!("{EVENTS_HEADER},desk_note\n=evil,2023-11-22,strike,,@actor,+target,Jurf al Saqr,,,,,a.txt,-notes,=1+1\n"),
+        format!("{EVENTS_HEADER},desk_note\nok-1,2023-11-22,strike,,@actor,+target,Jurf al Saqr,,,,,a.txt,-notes,=1+1\n"),
     );
     assert_exit(&wd.build(&[]), 0);
     let text = wd.read("out/strikes.csv");
@@ -355,7 +355,7 @@ fn csv_layers_carry_every_property_and_neutralise_formulas() {
     assert!(header.contains(&"desk_note".to_string()));
     let row = reader.records().next().unwrap().unwrap();
     let get = |name: &str| row[header.iter().position(|h| h == name).unwrap()].to_string();
-    assert_eq!(get("id"), "'=evil");
+    assert_eq!(get("id"), "ok-1", "ids are checked on input, never altered");
     assert_eq!(get("actor"), "'@actor");
     assert_eq!(get("target"), "'+target");
     assert_eq!(get("notes"), "'-notes");
@@ -364,4 +364,27 @@ fn csv_layers_carry_every_property_and_neutralise_formulas() {
     assert_eq!(get("uncertainty_m"), "5000");
     assert_eq!(get("lon"), "44.2139");
     assert_eq!(get("wkt"), "POINT (44.2139 32.8667)");
+}
+
+#[test]
+fn files_left_by_a_killed_build_are_swept_and_reported() {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    wd.write("events.csv", EVENTS);
+    // Above Linux's largest pid, so no process can own these.
+    wd.write("out/.strikes.geojson.4999999.tmp", "half a layer");
+    wd.write("out/.geoevents.kml.strikes.4999999.part", "<Placemark>");
+    // pid 1 always runs: its files are not ours to remove.
+    wd.write("out/.other.csv.1.tmp", "in use");
+    let out = wd.build(&[]);
+    assert_exit(&out, 0);
+    let names = wd.list("out");
+    assert!(names.contains(&".other.csv.1.tmp".to_string()));
+    // Only where the process table can be read; elsewhere nothing is swept.
+    if std::path::Path::new("/proc/self").exists() {
+        assert!(!names.iter().any(|n| n.contains("4999999")), "{names:?}");
+        assert!(stderr(&out).contains(
+            "geoevents: warning: removed 2 temporary files an interrupted build left in out: .geoevents.kml.strikes.4999999.part, .strikes.geojson.4999999.tmp"
+        ), "{}", stderr(&out));
+    }
 }

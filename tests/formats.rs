@@ -526,7 +526,13 @@ fn kml_text_is_escaped_not_markup() {
         description.contains("sources: a.txt; b.txt"),
         "{description}"
     );
-    assert!(!description.contains('<') || description.contains("<br/>"));
+    // Every field is in the balloon, the note's markup escaped as HTML.
+    assert!(
+        description.contains("&lt;script&gt;alert('x')&lt;/script&gt; &amp; \"quoted\""),
+        "{description}"
+    );
+    assert!(!description.contains("<script>"));
+    assert!(description.contains("<th align=\"left\">desk_note</th><td>check</td>"));
 }
 
 // ---------------------------------------------------------------- Datawrapper

@@ -977,6 +977,11 @@ fn assert_layers_convert_to_geojson(file: fn(&str) -> String, ignore: &[&str]) {
 }
 
 #[test]
+fn geojsonseq_layers_are_the_geojson_layers() {
+    assert_layers_convert_to_geojson(|layer| format!("{layer}.geojsonl"), &[]);
+}
+
+#[test]
 fn geopackage_layers_are_the_geojson_layers() {
     assert_layers_convert_to_geojson(|_| "geoevents.gpkg".into(), &[]);
 }
@@ -1042,4 +1047,65 @@ fn check_geojson_reports_invalid_geojson() {
         assert!(report.contains(&expected), "{expected:?} in:\n{report}");
     }
     assert_exit(&check_geojson(&files[..0]), 2);
+}
+
+// ---------------------------------------------------------------------------
+// Hostile text
+
+/// Report text that tries every way to break a reader: XML and CDATA
+/// terminators, markup, a control character, a character outside the BMP,
+/// a line break inside a quoted field; and extra columns whose names are a
+/// space-separated phrase, an SQL keyword, a leading digit and Arabic.
+const HOSTILE: &str = "\
+h-1,2023-11-22,strike,airstrike,US,\"]]><x>\",Jurf al Saqr,1,2,,,a.txt,\"<script>alert('x')</script> & \"\"q\"\" \u{1} 𝄞\r\nline two\",a,b,c,d
+h-2,2023-11-20,attack,drone,militia,base,Al-Asad Airbase,,,,,a.txt,\"=1+1\",,,,
+";
+
+#[test]
+fn hostile_text_reaches_every_gdal_reader_intact() {
+    if !available(&GDAL) {
+        return;
+    }
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    wd.write(
+        "events.csv",
+        format!("{EVENTS_HEADER},desk note,select,2nd,مكان\n{HOSTILE}"),
+    );
+    assert_exit(&wd.build(&[]), 0);
+    // Every file opens, without a warning, with both features.
+    for file in [
+        "strikes.geojson",
+        "strikes.geojsonl",
+        "strikes.csv",
+        "geoevents.gpkg",
+        "geoevents.kml",
+    ] {
+        let info = ogrinfo(&out(&wd, file));
+        let strikes = info.layers.iter().find(|l| l.name == "strikes").unwrap();
+        assert_eq!(strikes.feature_count, Some(1), "{file}");
+        for column in ["desk note", "select", "2nd", "مكان"] {
+            assert!(
+                strikes.fields.iter().any(|(n, _)| n == column),
+                "{file}: no field {column}: {:?}",
+                strikes.fields
+            );
+        }
+    }
+    // Every value comes back exactly from the GeoPackage and the CSV.
+    for layer in ["strikes", "attacks"] {
+        assert_converts_to_our_layer(&wd, &out(&wd, "geoevents.gpkg"), layer, &[]);
+        // The CSV neutralises the formula cell; the rest is exact.
+        let csv = to_geojson(&out(&wd, &format!("{layer}.csv")), layer);
+        let ours = read_json(&out(&wd, &format!("{layer}.geojson")));
+        assert_same_features(layer, &ours, &csv, &["lon", "lat", "wkt", "notes"]);
+    }
+    // KML carries the note, but for the control character XML cannot hold.
+    let kml = to_geojson(&out(&wd, "geoevents.kml"), "strikes");
+    let note = kml["features"][0]["properties"]["notes"].as_str().unwrap();
+    assert_eq!(
+        note,
+        "<script>alert('x')</script> & \"q\" \u{FFFD} 𝄞\nline two"
+    );
+    assert_eq!(kml["features"][0]["properties"]["target"], "]]><x>");
 }

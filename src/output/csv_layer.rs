@@ -14,10 +14,11 @@
 
 use std::io::Write;
 
-use geojson::{feature::Id, Feature, JsonValue};
+use geojson::{Feature, JsonValue};
 
 use super::geometry::{number, wkt, GeometryKind};
 use super::gpkg::WGS84_WKT;
+use super::label::feature_id;
 use super::layer::{point_of, FeatureSink};
 use super::tables::TableWriter;
 use super::OutputDir;
@@ -108,11 +109,11 @@ pub fn cell(value: Option<&JsonValue>) -> String {
 
 impl<W: Write> FeatureSink for CsvLayerWriter<W> {
     fn write(&mut self, feature: &Feature) -> Result<()> {
-        let id = match &feature.id {
-            Some(Id::String(s)) => neutralize(s),
-            Some(Id::Number(n)) => n.to_string(),
-            None => String::new(),
-        };
+        // Ids are checked on input to need no neutralising; this only
+        // guards against a writer upstream that did not.
+        let id = feature_id(feature)
+            .map(|id| neutralize(&id))
+            .unwrap_or_default();
         let mut row: Vec<String> = Vec::with_capacity(self.columns.len() + 4);
         row.push(id);
         for column in &self.columns {

@@ -11,12 +11,12 @@
 //! and a guessed shape is worse than none. Tooltip text is HTML in
 //! Datawrapper, so every value is escaped.
 
-use geojson::{feature::Id, Feature, JsonValue};
+use geojson::{Feature, JsonValue};
 use serde_json::json;
 
 use super::documents::{PartSink, Parts};
 use super::geometry::{parts, GeometryKind};
-use super::label::{escape_markup, summary, title};
+use super::label::{escape_markup, feature_id, summary, title};
 use super::style::{LayerStyle, AREA_FILL_OPACITY, UNCERTAINTY};
 use super::OutputDir;
 use crate::error::Result;
@@ -77,11 +77,7 @@ impl MarkersDocument {
 /// geometry.
 pub fn marker(feature: &Feature, style: &LayerStyle) -> Option<JsonValue> {
     let (kind, parts) = parts(feature)?;
-    let id = match &feature.id {
-        Some(Id::String(s)) => s.clone(),
-        Some(Id::Number(n)) => n.to_string(),
-        None => String::new(),
-    };
+    let id = feature_id(feature).unwrap_or_default();
     match kind {
         GeometryKind::Point => Some(point_marker(feature, style, id, parts[0][0])),
         GeometryKind::Polygon => Some(area_marker(feature, style, id, &parts)),

@@ -24,11 +24,12 @@ use std::cell::RefCell;
 use std::path::Path;
 use std::rc::Rc;
 
-use geojson::{feature::Id, Feature, JsonValue};
+use geojson::{Feature, JsonValue};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 
 use super::geometry::{grow_bbox, parts, union, wkb, GeometryKind};
+use super::label::feature_id;
 use super::layer::FeatureSink;
 use super::schema::{Field, FieldType};
 use super::tables::TableSink;
@@ -140,6 +141,8 @@ struct Table {
     fields: Vec<Field>,
     geometry: Option<GeometryKind>,
     insert: String,
+    /// The R-tree row insert (feature tables).
+    rtree_insert: String,
     bbox: Option<[f64; 4]>,
 }
 
@@ -182,6 +185,19 @@ impl Inner {
         stmt.execute(params).map(drop).map_err(|e| self.fail(e))
     }
 
+    /// Adds a feature's extent to the table's and to its R-tree.
+    fn index(
+        &mut self,
+        table: usize,
+        fid: i64,
+        [min_x, min_y, max_x, max_y]: [f64; 4],
+    ) -> Result<()> {
+        let t = &mut self.tables[table];
+        t.bbox = union(t.bbox, Some([min_x, min_y, max_x, max_y]));
+        let t = &self.tables[table];
+        self.exec_cached(&t.rtree_insert, (fid, min_x, max_x, min_y, max_y))
+    }
+
     /// Inserts a row whose last values are the table's fields, returning its
     /// fid; remembers the newest date for `last_change`.
     fn insert(&mut self, table: usize, values: Vec<Value>) -> Result<i64> {
@@ -198,8 +214,7 @@ impl Inner {
                 }
             }
         }
-        let sql = self.tables[table].insert.clone();
-        self.exec_cached(&sql, params_from_iter(values))?;
+        self.exec_cached(&self.tables[table].insert, params_from_iter(values))?;
         Ok(self.conn()?.last_insert_rowid())
     }
 
@@ -257,6 +272,10 @@ impl Inner {
                 "INSERT INTO {} ({}) VALUES ({placeholders})",
                 quote(name),
                 names.join(", ")
+            ),
+            rtree_insert: format!(
+                "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
+                quote(&rtree_name(name))
             ),
             bbox: None,
         });
@@ -414,11 +433,7 @@ impl FeatureSink for GpkgLayer {
     fn write(&mut self, feature: &Feature) -> Result<()> {
         let mut inner = self.inner.borrow_mut();
         let geometry = parts(feature);
-        let id = match &feature.id {
-            Some(Id::String(s)) => Value::Text(s.clone()),
-            Some(Id::Number(n)) => Value::Text(n.to_string()),
-            None => Value::Null,
-        };
+        let id = feature_id(feature).map_or(Value::Null, Value::Text);
         let mut values = Vec::with_capacity(inner.tables[self.table].fields.len() + 2);
         values.push(match &geometry {
             Some((kind, parts)) => Value::Blob(geometry_blob(*kind, parts)),
@@ -429,18 +444,10 @@ impl FeatureSink for GpkgLayer {
             values.push(sql_value(feature.property(&field.name)));
         }
         let fid = inner.insert(self.table, values)?;
-        let Some([min_x, min_y, max_x, max_y]) =
-            geometry.and_then(|(_, parts)| grow_bbox(None, parts.into_iter().flatten()))
-        else {
-            return Ok(());
-        };
-        let table = &mut inner.tables[self.table];
-        table.bbox = union(table.bbox, Some([min_x, min_y, max_x, max_y]));
-        let sql = format!(
-            "INSERT INTO {} VALUES (?1, ?2, ?3, ?4, ?5)",
-            quote(&rtree_name(&table.name))
-        );
-        inner.exec_cached(&sql, (fid, min_x, max_x, min_y, max_y))
+        match geometry.and_then(|(_, parts)| grow_bbox(None, parts.into_iter().flatten())) {
+            Some(extent) => inner.index(self.table, fid, extent),
+            None => Ok(()),
+        }
     }
 
     fn finish(self: Box<Self>) -> Result<()> {

@@ -11,11 +11,11 @@
 
 use std::fmt::Write as _;
 
-use geojson::{feature::Id, Feature, JsonValue};
+use geojson::{Feature, JsonValue};
 
 use super::documents::{PartSink, Parts};
 use super::geometry::{number, parts, GeometryKind};
-use super::label::{escape_attribute, escape_markup, summary, title};
+use super::label::{escape_attribute, escape_markup, feature_id, summary, title};
 use super::schema::Field;
 use super::style::{kml_colour, LayerStyle, AREA_FILL_OPACITY, UNCERTAINTY};
 use super::OutputDir;
@@ -185,6 +185,32 @@ fn value_text(value: &JsonValue) -> Option<String> {
     }
 }
 
+/// The balloon: the summary, then a table of every field that has a value.
+/// Each value is escaped as HTML here; the caller escapes the whole HTML
+/// again as XML text.
+fn description_html(feature: &Feature, fields: &[String]) -> String {
+    let lines: Vec<String> = summary(feature)
+        .iter()
+        .map(|line| escape_markup(line))
+        .collect();
+    let mut html = lines.join("<br/>");
+    html.push_str("<table>");
+    for name in fields {
+        if let Some(text) = feature.property(name).and_then(value_text) {
+            if !text.is_empty() {
+                let _ = write!(
+                    html,
+                    "<tr><th align=\"left\">{}</th><td>{}</td></tr>",
+                    escape_markup(name),
+                    escape_markup(&text)
+                );
+            }
+        }
+    }
+    html.push_str("</table>");
+    html
+}
+
 /// Appends one Placemark.
 fn placemark(feature: &Feature, layer: &str, fields: &[String], buf: &mut Vec<u8>) {
     let mut s = String::with_capacity(1024);
@@ -193,16 +219,10 @@ fn placemark(feature: &Feature, layer: &str, fields: &[String], buf: &mut Vec<u8
         "<Placemark>\n<name>{}</name>\n",
         escape_markup(&title(feature))
     );
-    // The description is HTML shown in a balloon: each value is escaped as
-    // HTML, and the whole HTML escaped again as XML text.
-    let html: Vec<String> = summary(feature)
-        .iter()
-        .map(|line| escape_markup(line))
-        .collect();
     let _ = writeln!(
         s,
         "<description>{}</description>",
-        escape_markup(&html.join("<br/>"))
+        escape_markup(&description_html(feature, fields))
     );
     if let Some(JsonValue::String(date)) = feature.property("date") {
         let _ = writeln!(
@@ -215,11 +235,11 @@ fn placemark(feature: &Feature, layer: &str, fields: &[String], buf: &mut Vec<u8
         s,
         "<styleUrl>#{layer}-style</styleUrl>\n<ExtendedData><SchemaData schemaUrl=\"#{layer}\">\n"
     );
-    if let Some(Id::String(id)) = &feature.id {
+    if let Some(id) = feature_id(feature) {
         let _ = writeln!(
             s,
             "<SimpleData name=\"id\">{}</SimpleData>",
-            escape_markup(id)
+            escape_markup(&id)
         );
     }
     for name in fields {

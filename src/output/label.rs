@@ -52,7 +52,9 @@ pub fn summary(feature: &Feature) -> Vec<String> {
         let n = |name| feature.property(name).and_then(JsonValue::as_u64);
         match (n(low), n(high)) {
             (Some(l), Some(h)) if l != h => lines.push(format!("{label}: {l}–{h}")),
-            (Some(l), _) => lines.push(format!("{label}: {l}")),
+            (Some(l), Some(_)) => lines.push(format!("{label}: {l}")),
+            // Only a lower bound was reported ("several killed").
+            (Some(l), None) => lines.push(format!("{label}: at least {l}")),
             (None, Some(h)) => lines.push(format!("{label}: up to {h}")),
             (None, None) => {}
         }
@@ -72,6 +74,16 @@ pub fn summary(feature: &Feature) -> Vec<String> {
         lines.push(format!("sources: {}", sources.replace(';', "; ")));
     }
     lines
+}
+
+/// The feature id as text (ids are strings here; a number is written as
+/// JSON writes it).
+pub fn feature_id(feature: &Feature) -> Option<String> {
+    match &feature.id {
+        Some(geojson::feature::Id::String(s)) => Some(s.clone()),
+        Some(geojson::feature::Id::Number(n)) => Some(n.to_string()),
+        None => None,
+    }
 }
 
 /// Escapes text for the content of an XML or HTML element. Control
@@ -142,6 +154,12 @@ mod tests {
                 "sources: a.txt; b.txt"
             ]
         );
+    }
+
+    #[test]
+    fn a_low_figure_alone_is_a_lower_bound() {
+        let e = feature(json!({"killed_low": 2, "killed_high": null}));
+        assert_eq!(summary(&e), ["killed: at least 2"]);
     }
 
     #[test]

@@ -46,6 +46,34 @@ impl OutputDir {
         })
     }
 
+    /// Removes the temporary and scratch files that a build killed before
+    /// it could clean up (SIGKILL, power loss) left in the directory: those
+    /// named for a process that no longer runs. Returns their names. Only
+    /// where the process table can be read (`/proc`); elsewhere nothing is
+    /// removed.
+    pub fn sweep_abandoned(&self) -> Result<Vec<String>> {
+        let proc = Path::new("/proc");
+        if !proc.join("self").exists() {
+            return Ok(Vec::new());
+        }
+        let mut removed = Vec::new();
+        let entries = fs::read_dir(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
+        for entry in entries {
+            let name = entry.map_err(|e| Error::io(&self.dir, e))?.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let Some(pid) = abandoned_pid(name) else {
+                continue;
+            };
+            if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+                let path = self.dir.join(name);
+                fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                removed.push(name.to_string());
+            }
+        }
+        removed.sort();
+        Ok(removed)
+    }
+
     fn temp_path(&self, name: &str, suffix: &str) -> PathBuf {
         self.dir
             .join(format!(".{name}.{}.{suffix}", std::process::id()))
@@ -112,6 +140,20 @@ impl OutputDir {
     }
 }
 
+/// The process id in the name of a temporary (`.NAME.PID.tmp`) or scratch
+/// (`.NAME.PART.PID.part`) file.
+fn abandoned_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let stem = rest
+        .strip_suffix(".tmp")
+        .or_else(|| rest.strip_suffix(".part"))?;
+    let (_, pid) = stem.rsplit_once('.')?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
 fn remove_stale(path: &Path) -> Result<()> {
     match fs::remove_file(path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
@@ -145,5 +187,20 @@ pub fn round_coordinate(x: f64, decimals: u8) -> f64 {
         0.0
     } else {
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abandoned_files_are_known_by_their_names() {
+        assert_eq!(abandoned_pid(".strikes.geojson.4242.tmp"), Some(4242));
+        assert_eq!(abandoned_pid(".geoevents.kml.strikes.17.part"), Some(17));
+        assert_eq!(abandoned_pid("strikes.geojson"), None);
+        assert_eq!(abandoned_pid(".gitignore"), None);
+        assert_eq!(abandoned_pid(".notes.tmp"), None);
+        assert_eq!(abandoned_pid(".x.12a.tmp"), None);
     }
 }

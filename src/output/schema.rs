@@ -232,10 +232,30 @@ pub fn unresolved_fields() -> Vec<Field> {
     ])
 }
 
-/// Names a format adds beside a layer's properties (the feature id, the
-/// GeoPackage key and geometry, the CSV coordinates). An events file may not
-/// use them for extra columns.
-pub const OUTPUT_COLUMNS: [&str; 6] = ["id", "fid", "geom", "lon", "lat", "wkt"];
+/// Names a format adds beside a layer's properties, in lower case: the
+/// feature id, the GeoPackage key and geometry, the CSV coordinates, and the
+/// fields GDAL's KML reader makes of a Placemark's own elements (a column of
+/// the same name would be merged into them). An events file may not use
+/// them, in any case, for extra columns.
+pub const OUTPUT_COLUMNS: [&str; 17] = [
+    "id",
+    "fid",
+    "geom",
+    "lon",
+    "lat",
+    "wkt",
+    "name",
+    "description",
+    "timestamp",
+    "begin",
+    "end",
+    "altitudemode",
+    "tessellate",
+    "extrude",
+    "visibility",
+    "draworder",
+    "icon",
+];
 
 #[cfg(test)]
 mod tests {
