@@ -33,6 +33,7 @@ pub mod distance;
 pub mod error;
 pub mod events;
 pub mod geocode;
+pub mod map;
 pub mod model;
 pub mod normalize;
 pub mod output;

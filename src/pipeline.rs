@@ -14,7 +14,11 @@ use crate::distance::{inverse, Geodesy};
 use crate::error::{Error, Result};
 use crate::events::EventReader;
 use crate::geocode::{PlaceIndex, UnresolvedReason};
-use crate::model::{EventKind, PlaceKind};
+use crate::map::basemap::Basemap;
+use crate::map::collect::MapCollector;
+use crate::map::credits::Publishers;
+use crate::map::{draw, Drawing, MapData, MapOptions};
+use crate::model::{EventKind, LatLon, Place, PlaceKind};
 use crate::output::analytic::{
     link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
 };
@@ -55,6 +59,12 @@ pub mod files {
     pub const DISTANCES_CSV: &str = "distances.csv";
     /// The file of the unresolved table.
     pub const UNRESOLVED_CSV: &str = "unresolved.csv";
+    /// The locator map, editable.
+    pub const MAP_SVG: &str = "map.svg";
+    /// The locator map, rendered.
+    pub const MAP_PNG: &str = "map.png";
+    /// The publishers table looked for beside the events file.
+    pub const SOURCES_CSV: &str = "sources.csv";
 }
 
 /// How many unresolved events the report lists by name; all of them are in
@@ -80,6 +90,11 @@ pub struct BuildOptions {
     pub links: Links,
     /// Whether to write the uncertainty areas layer.
     pub uncertainty: bool,
+    /// The locator map to draw (`map.svg`, `map.png`); `None`: no map.
+    pub map: Option<MapOptions>,
+    /// The publishers table (`file,publisher,note`) for the map's credit;
+    /// `None`: `sources.csv` beside the events file, if there is one.
+    pub sources: Option<PathBuf>,
 }
 
 /// Which strike-to-base links the links layer holds.
@@ -105,6 +120,8 @@ impl BuildOptions {
             rings_km: DEFAULT_RINGS_KM.to_vec(),
             links: Links::Nearest,
             uncertainty: true,
+            map: Some(MapOptions::default()),
+            sources: None,
         }
     }
 }
@@ -146,6 +163,167 @@ pub struct BuildReport {
     pub warnings: Vec<String>,
     /// The files written, in the order written.
     pub written: Vec<PathBuf>,
+    /// What the map left out, when one was drawn.
+    pub map: Option<MapSummary>,
+}
+
+/// What a drawn map could not show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MapSummary {
+    /// Symbols drawn.
+    pub symbols: usize,
+    /// Labels placed.
+    pub labels: usize,
+    /// Labels that found no free place.
+    pub unplaced: Vec<String>,
+    /// Events known only to a country, listed under the map instead.
+    pub country_only: Vec<String>,
+    /// Points outside the extent shown.
+    pub outside: Vec<String>,
+}
+
+impl MapSummary {
+    fn of(drawing: &Drawing) -> Self {
+        MapSummary {
+            symbols: drawing.symbols.len(),
+            labels: drawing.labels.len(),
+            unplaced: drawing.unplaced.clone(),
+            country_only: drawing.country_only.clone(),
+            outside: drawing.outside.clone(),
+        }
+    }
+}
+
+/// The publishers table: the one given, else `sources.csv` beside the
+/// events file if it exists, else none (every report uncredited).
+pub fn load_publishers(given: Option<&Path>, events: &Path) -> Result<Publishers> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let beside = events
+                .parent()
+                .unwrap_or(Path::new(""))
+                .join(files::SOURCES_CSV);
+            if !beside.is_file() {
+                return Ok(Publishers::default());
+            }
+            beside
+        }
+    };
+    Publishers::read(&path, open(&path)?)
+}
+
+/// Draws a map and renders its PNG.
+pub fn render_map(data: &MapData, options: &MapOptions) -> Result<(Drawing, Vec<u8>)> {
+    let drawing = draw(data, &Basemap::bundled(), options);
+    let png = crate::map::png::render(&drawing.svg)
+        .map_err(|e| Error::io(files::MAP_PNG, std::io::Error::other(e)))?;
+    Ok((drawing, png))
+}
+
+/// What `geoevents map` draws from where, and where it writes.
+#[derive(Clone, Debug)]
+pub struct MapJob {
+    /// The place table.
+    pub places: PathBuf,
+    /// The events file.
+    pub events: PathBuf,
+    /// The publishers table; `None`: `sources.csv` beside the events.
+    pub sources: Option<PathBuf>,
+    /// Where the SVG goes.
+    pub svg: PathBuf,
+    /// Where the PNG goes; `None`: no PNG.
+    pub png: Option<PathBuf>,
+    /// How to draw.
+    pub options: MapOptions,
+}
+
+/// Geocodes the events and gathers what their map shows: every base, and
+/// every event whose place resolved (`build` lists the others).
+pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<MapData> {
+    let index = load_place_index(places)?;
+    let reader = EventReader::new(events, open(events)?)?;
+    let publishers = load_publishers(sources, events)?;
+    let bases = sorted_bases(&index);
+    let mut collector = MapCollector::default();
+    for base in &bases {
+        collector.add_base(base);
+    }
+    let mut errors = RowErrors::default();
+    for event in reader {
+        let event = match event {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        if let Ok(found) = index.resolve(&event.place) {
+            let nearest = nearest_base(&bases, found.position).map(|(i, _)| bases[i].id.as_str());
+            collector.add_event(&event, &found, nearest);
+        }
+    }
+    errors.into_result()?;
+    collector
+        .finish(&publishers)
+        .map_err(|why| Error::io(events, std::io::Error::other(why)))
+}
+
+/// Geocodes the events and draws their map. Like `build`, it reads and
+/// checks everything first and writes the files whole or not at all.
+pub fn draw_map(job: &MapJob) -> Result<MapSummary> {
+    let data = map_data(&job.places, &job.events, job.sources.as_deref())?;
+    let (drawing, png) = render_map(&data, &job.options)?;
+    let mut dirs: Vec<OutputDir> = Vec::new();
+    let outputs = [
+        (Some(&job.svg), drawing.svg.as_bytes()),
+        (job.png.as_ref(), &png[..]),
+    ];
+    for (path, bytes) in outputs {
+        let Some(path) = path else { continue };
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| Error::io(path, std::io::Error::other("not a file name")))?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let mut out = OutputDir::create(dir.unwrap_or(Path::new(".")))?;
+        write_file(&mut out, name, bytes)?;
+        dirs.push(out);
+    }
+    for out in dirs {
+        out.commit()?;
+    }
+    Ok(MapSummary::of(&drawing))
+}
+
+/// The bases of the place table, sorted by id (the order of every output).
+fn sorted_bases(index: &PlaceIndex) -> Vec<&Place> {
+    let mut bases: Vec<&Place> = index
+        .places()
+        .iter()
+        .filter(|p| p.kind == PlaceKind::Base)
+        .collect();
+    bases.sort_by(|a, b| a.id.cmp(&b.id));
+    bases
+}
+
+/// The nearest base to a position and the geodesic to it; ties go to the
+/// base first by id (the order of `bases`), so output is stable.
+fn nearest_base(bases: &[&Place], position: LatLon) -> Option<(usize, Geodesy)> {
+    bases
+        .iter()
+        .map(|b| inverse(position, b.position))
+        .enumerate()
+        .min_by(|a, b| a.1.distance_m.total_cmp(&b.1.distance_m))
+}
+
+/// Writes bytes to a file of an output directory.
+fn write_file(out: &mut OutputDir, name: &str, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut file = out.file(name)?;
+    file.write_all(bytes)
+        .and_then(|()| file.flush())
+        .map_err(|e| Error::io(name, e))
 }
 
 impl BuildReport {
@@ -189,13 +367,13 @@ pub fn load_place_index(path: &Path) -> Result<PlaceIndex> {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let index = load_place_index(&options.places)?;
     let mut events = EventReader::new(&options.events, open(&options.events)?)?;
+    let publishers = match &options.map {
+        Some(_) => load_publishers(options.sources.as_deref(), &options.events)?,
+        None => Publishers::default(),
+    };
+    let mut collector = options.map.as_ref().map(|_| MapCollector::default());
     let extra_columns = events.extra_columns().to_vec();
-    let mut bases: Vec<_> = index
-        .places()
-        .iter()
-        .filter(|p| p.kind == PlaceKind::Base)
-        .collect();
-    bases.sort_by(|a, b| a.id.cmp(&b.id));
+    let bases = sorted_bases(&index);
 
     let mut out = OutputDir::create(&options.out)?;
     let swept = out.sweep_abandoned()?;
@@ -236,6 +414,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     for base in &bases {
         base_layer.write(&base_feature(base, options.precision))?;
+        if let Some(c) = &mut collector {
+            c.add_base(base);
+        }
         if let Some(rings) = &mut rings {
             for &km in &options.rings_km {
                 let what = || format!("the {km} km ring around base {}", base.id);
@@ -312,6 +493,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             nearest_base,
             options.precision,
         );
+        if let Some(c) = &mut collector {
+            c.add_event(&event, &found, nearest_base.map(|n| n.base.id.as_str()));
+        }
         if let (Some(areas), Some(area)) = (
             &mut areas,
             uncertainty_feature(&event, &found, options.precision),
@@ -377,6 +561,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     distances.finish()?;
     unresolved.finish()?;
     docs.finish()?;
+    if let (Some(collector), Some(map_options)) = (collector, &options.map) {
+        match collector.finish(&publishers) {
+            Ok(data) => {
+                let (drawing, png) = render_map(&data, map_options)?;
+                write_file(&mut out, files::MAP_SVG, drawing.svg.as_bytes())?;
+                write_file(&mut out, files::MAP_PNG, &png)?;
+                report.map = Some(MapSummary::of(&drawing));
+            }
+            Err(why) => report.warnings.push(why),
+        }
+    }
     report.written = out.commit()?;
     Ok(report)
 }

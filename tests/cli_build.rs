@@ -44,6 +44,8 @@ fn writes_every_output_and_nothing_else() {
             "datawrapper-markers.json",
             "geoevents.gpkg",
             "geoevents.kml",
+            "map.png",
+            "map.svg",
         ]
         .map(String::from),
     );
@@ -301,6 +303,7 @@ fn formats_and_precision_choose_what_is_written() {
         "--links",
         "none",
         "--no-uncertainty",
+        "--no-map",
     ]);
     assert_exit(&out, 0);
     let points = ["strikes", "attacks", "bases"];

@@ -7,8 +7,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::xml::{parse_xml, Node};
 use common::{assert_exit, Workdir, LAYERS, PLACES};
-use quick_xml::events::Event as Xml;
 use rusqlite::Connection;
 use serde_json::{json, Value};
 
@@ -323,83 +323,6 @@ fn gpkg_extent_is_the_layer_bbox() {
 
 // ----------------------------------------------------------------------- KML
 
-/// An element of a parsed XML document.
-#[derive(Debug, Default)]
-struct Node {
-    name: String,
-    attrs: BTreeMap<String, String>,
-    text: String,
-    children: Vec<Node>,
-}
-
-impl Node {
-    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
-    }
-
-    fn one<'a>(&'a self, name: &'a str) -> &'a Node {
-        let found: Vec<&Node> = self.all(name).collect();
-        assert_eq!(found.len(), 1, "one <{name}> in <{}>", self.name);
-        found[0]
-    }
-}
-
-/// Parses a whole document strictly, resolving entities: an independent
-/// reader of what we write.
-fn parse_xml(text: &str) -> Node {
-    let mut reader = quick_xml::Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
-    let mut stack = vec![Node::default()];
-    loop {
-        match reader.read_event().expect("well-formed XML") {
-            Xml::Start(e) => {
-                let mut node = Node {
-                    name: e.name().as_ref().to_string(),
-                    ..Node::default()
-                };
-                for a in e.attributes() {
-                    let a = a.unwrap();
-                    node.attrs.insert(
-                        a.key.as_ref().to_string(),
-                        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                            .unwrap()
-                            .into_owned(),
-                    );
-                }
-                stack.push(node);
-            }
-            Xml::End(_) => {
-                let node = stack.pop().unwrap();
-                stack.last_mut().unwrap().children.push(node);
-            }
-            Xml::Empty(e) => stack.last_mut().unwrap().children.push(Node {
-                name: e.name().as_ref().to_string(),
-                ..Node::default()
-            }),
-            Xml::Text(t) => stack.last_mut().unwrap().text += &t.xml10_content(),
-            Xml::CData(t) => stack.last_mut().unwrap().text += &t.xml10_content(),
-            Xml::GeneralRef(r) => {
-                let c = match r.resolve_char_ref().unwrap() {
-                    Some(c) => c,
-                    None => match r.xml10_content().as_ref() {
-                        "amp" => '&',
-                        "lt" => '<',
-                        "gt" => '>',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        other => panic!("undefined entity &{other};"),
-                    },
-                };
-                stack.last_mut().unwrap().text.push(c);
-            }
-            Xml::Eof => break,
-            _ => {}
-        }
-    }
-    assert_eq!(stack.len(), 1, "every element closed");
-    stack.pop().unwrap()
-}
-
 /// The coordinates of a Placemark's Point, LineString or Polygon (outer
 /// ring) as GeoJSON nests them.
 fn kml_coordinates(placemark: &Node) -> Value {
@@ -629,6 +552,8 @@ fn one_file_formats_leave_no_scratch_files() {
             "distances.csvt",
             "geoevents.gpkg",
             "geoevents.kml",
+            "map.png",
+            "map.svg",
             "unresolved.csv",
             "unresolved.csvt"
         ]

@@ -296,7 +296,9 @@ fn every_output_file() -> Vec<String> {
         .collect();
     files.extend(LAYERS.iter().chain(&TABLES).map(|t| format!("{t}.csvt")));
     files.extend(LAYERS.iter().map(|t| format!("{t}.prj")));
-    files.push("datawrapper-markers.json".into());
+    // Not GIS formats: the markers JSON is Datawrapper's, the map is a
+    // picture (tests/map.rs checks it).
+    files.extend(["datawrapper-markers.json", "map.png", "map.svg"].map(String::from));
     files.sort();
     files
 }

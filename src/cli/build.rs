@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use geoevents::map::MapOptions;
 use geoevents::output::layer::Format;
 use geoevents::output::{DEFAULT_PRECISION, MAX_PRECISION};
 use geoevents::pipeline::{build, files, BuildOptions, BuildReport, Links};
@@ -57,6 +58,21 @@ pub struct Args {
     /// than a site.
     #[arg(long)]
     no_uncertainty: bool,
+    /// Do not draw the locator map (map.svg, map.png).
+    #[arg(long)]
+    no_map: bool,
+    /// The map's title.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        default_value = "US strikes and militia attacks"
+    )]
+    title: String,
+    /// Who published each cited report, for the map's credit line
+    /// (columns file,publisher,note). Default: sources.csv beside the events
+    /// file, if there is one.
+    #[arg(long, value_name = "FILE")]
+    sources: Option<PathBuf>,
     /// Decimals of every coordinate written (6 is about 0.1 m).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_PRECISION, value_parser = clap::value_parser!(u8).range(0..=i64::from(MAX_PRECISION)))]
     precision: u8,
@@ -85,6 +101,11 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
             _ => Links::Nearest,
         },
         uncertainty: !args.no_uncertainty,
+        map: (!args.no_map).then(|| MapOptions {
+            title: args.title,
+            ..MapOptions::default()
+        }),
+        sources: args.sources,
     };
     let report = build(&options)?;
     if !args.quiet {
@@ -167,6 +188,9 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
         if let Some(&n) = report.counts.get(name) {
             layers.push(format!("{name} {}", plural(n, "feature")));
         }
+    }
+    if let Some(map) = &report.map {
+        lines.extend(super::map::summary_lines(map, files::MAP_SVG));
     }
     lines.push(format!(
         "wrote {}: {} (as {}); distances.csv {}; unresolved.csv {}",

@@ -4,6 +4,7 @@
 mod build;
 mod distance;
 mod geocode;
+mod map;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ pub const EXIT_FAILURE: u8 = 1;
 #[command(name = "geoevents", version, about, long_about = None)]
 #[command(after_help = "Examples:
   geoevents build                      write output/ from places/places.csv and events/events.csv
+  geoevents map                        draw output/map.svg and output/map.png
   geoevents geocode 'Jurf al Saqr'     resolve a place name against the place table
   geoevents distance 'Jurf al-Sakhar' 'Ain al-Asad'
                                        geodesic km, nautical miles and bearing")]
@@ -33,6 +35,7 @@ enum Command {
     Build(build::Args),
     Geocode(geocode::Args),
     Distance(distance::Args),
+    Map(map::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -41,6 +44,7 @@ pub fn run(cli: Cli) -> geoevents::Result<ExitCode> {
         Command::Build(args) => build::run(args),
         Command::Geocode(args) => geocode::run(args),
         Command::Distance(args) => distance::run(args),
+        Command::Map(args) => map::run(args),
     }
 }
 

@@ -2,6 +2,8 @@
 //! directory (after xsv's `Workdir`).
 #![allow(dead_code)]
 
+pub mod xml;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
