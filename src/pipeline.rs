@@ -23,13 +23,15 @@ use crate::output::analytic::{
     link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
 };
 use crate::output::documents::Documents;
-use crate::output::geojson::{base_feature, event_feature, NearestBase};
+use crate::output::geojson::{base_feature, event_feature, LayerWriter, NearestBase};
 use crate::output::layer::{Format, Layer};
+use crate::output::preview::{self, write_preview, PreviewLayer};
 use crate::output::schema::{
     base_fields, distance_fields, event_fields, link_fields, ring_fields, uncertainty_fields,
     unresolved_fields,
 };
 use crate::output::style;
+use crate::output::style::LayerStyle;
 use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
 use crate::places::read_places;
@@ -92,6 +94,8 @@ pub struct BuildOptions {
     pub uncertainty: bool,
     /// The locator map to draw (`map.svg`, `map.png`); `None`: no map.
     pub map: Option<MapOptions>,
+    /// Whether to write the offline web preview, `index.html`.
+    pub preview: bool,
     /// The publishers table (`file,publisher,note`) for the map's credit;
     /// `None`: `sources.csv` beside the events file, if there is one.
     pub sources: Option<PathBuf>,
@@ -121,6 +125,7 @@ impl BuildOptions {
             links: Links::Nearest,
             uncertainty: true,
             map: Some(MapOptions::default()),
+            preview: true,
             sources: None,
         }
     }
@@ -317,6 +322,32 @@ fn nearest_base(bases: &[&Place], position: LatLon) -> Option<(usize, Geodesy)> 
         .min_by(|a, b| a.1.distance_m.total_cmp(&b.1.distance_m))
 }
 
+/// The most features (points, lines, areas) the web preview takes.
+pub const MAX_PREVIEW_FEATURES: usize = 5000;
+
+/// Writes `index.html` from the layers' GeoJSON copies.
+fn write_preview_page(
+    out: &mut OutputDir,
+    title: &str,
+    parts: &[(&'static LayerStyle, PathBuf)],
+) -> Result<()> {
+    let texts = parts
+        .iter()
+        .map(|(_, path)| std::fs::read_to_string(path).map_err(|e| Error::io(path, e)))
+        .collect::<Result<Vec<String>>>()?;
+    let layers: Vec<PreviewLayer<'_>> = parts
+        .iter()
+        .zip(&texts)
+        .map(|((style, _), geojson)| PreviewLayer { style, geojson })
+        .collect();
+    let basemap = [
+        ("countries", crate::map::basemap::COUNTRIES),
+        ("rivers", crate::map::basemap::RIVERS),
+    ];
+    let file = out.file(preview::FILE)?;
+    write_preview(file, title, &layers, &basemap).map_err(|e| Error::io(preview::FILE, e))
+}
+
 /// Writes bytes to a file of an output directory.
 fn write_file(out: &mut OutputDir, name: &str, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
@@ -396,6 +427,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &style::UNCERTAINTY,
         uncertainty_fields(),
     )?;
+    // The preview takes a GeoJSON copy of every layer, whatever --formats.
+    let mut preview_parts: Vec<(&'static LayerStyle, PathBuf)> = Vec::new();
+    if options.preview {
+        let mut layers: Vec<(&mut Layer, &'static LayerStyle)> = vec![
+            (&mut strikes, &style::STRIKES),
+            (&mut attacks, &style::ATTACKS),
+            (&mut base_layer, &style::BASES),
+        ];
+        for (layer, s) in [
+            (&mut rings, &style::RINGS),
+            (&mut links, &style::LINKS),
+            (&mut areas, &style::UNCERTAINTY),
+        ] {
+            if let Some(layer) = layer {
+                layers.push((layer, s));
+            }
+        }
+        for (layer, s) in layers {
+            let (file, path) = out.scratch(preview::FILE, s.layer)?;
+            layer.add_sink(Box::new(LayerWriter::new(file, preview::FILE)?));
+            preview_parts.push((s, path));
+        }
+    }
     let gpkg = docs.gpkg.as_ref();
     let mut distances = Table::open(&mut out, gpkg, files::DISTANCES, &distance_fields())?;
     let mut unresolved = Table::open(&mut out, gpkg, files::UNRESOLVED, &unresolved_fields())?;
@@ -561,6 +615,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     distances.finish()?;
     unresolved.finish()?;
     docs.finish()?;
+    if options.preview {
+        let features = report.counts.values().sum::<usize>()
+            - report.counts[files::DISTANCES]
+            - report.counts[files::UNRESOLVED];
+        if features > MAX_PREVIEW_FEATURES {
+            report.warnings.push(format!(
+                "no web preview written: {features} features are more than a page can show ({MAX_PREVIEW_FEATURES}); open the GeoPackage in QGIS"
+            ));
+        } else {
+            let title = options
+                .map
+                .as_ref()
+                .map_or_else(|| MapOptions::default().title, |m| m.title.clone());
+            write_preview_page(&mut out, &title, &preview_parts)?;
+        }
+    }
     if let (Some(collector), Some(map_options)) = (collector, &options.map) {
         match collector.finish(&publishers) {
             Ok(data) => {

@@ -44,6 +44,7 @@ fn writes_every_output_and_nothing_else() {
             "datawrapper-markers.json",
             "geoevents.gpkg",
             "geoevents.kml",
+            "index.html",
             "map.png",
             "map.svg",
         ]
@@ -304,6 +305,7 @@ fn formats_and_precision_choose_what_is_written() {
         "none",
         "--no-uncertainty",
         "--no-map",
+        "--no-preview",
     ]);
     assert_exit(&out, 0);
     let points = ["strikes", "attacks", "bases"];

@@ -552,6 +552,7 @@ fn one_file_formats_leave_no_scratch_files() {
             "distances.csvt",
             "geoevents.gpkg",
             "geoevents.kml",
+            "index.html",
             "map.png",
             "map.svg",
             "unresolved.csv",

@@ -297,8 +297,17 @@ fn every_output_file() -> Vec<String> {
     files.extend(LAYERS.iter().chain(&TABLES).map(|t| format!("{t}.csvt")));
     files.extend(LAYERS.iter().map(|t| format!("{t}.prj")));
     // Not GIS formats: the markers JSON is Datawrapper's, the map is a
-    // picture (tests/map.rs checks it).
-    files.extend(["datawrapper-markers.json", "map.png", "map.svg"].map(String::from));
+    // picture (tests/map.rs checks it), the preview a page
+    // (tests/preview_browser.rs).
+    files.extend(
+        [
+            "datawrapper-markers.json",
+            "index.html",
+            "map.png",
+            "map.svg",
+        ]
+        .map(String::from),
+    );
     files.sort();
     files
 }

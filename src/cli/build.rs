@@ -61,6 +61,9 @@ pub struct Args {
     /// Do not draw the locator map (map.svg, map.png).
     #[arg(long)]
     no_map: bool,
+    /// Do not write the offline web preview (index.html).
+    #[arg(long)]
+    no_preview: bool,
     /// The map's title.
     #[arg(
         long,
@@ -105,6 +108,7 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
             title: args.title,
             ..MapOptions::default()
         }),
+        preview: !args.no_preview,
         sources: args.sources,
     };
     let report = build(&options)?;

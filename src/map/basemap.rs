@@ -27,9 +27,12 @@ pub struct Basemap {
     pub governorates: Vec<Shape>,
 }
 
-const COUNTRIES: &str = include_str!("../../basemap/countries.geojson");
-const RIVERS: &str = include_str!("../../basemap/rivers.geojson");
-const GOVERNORATES: &str = include_str!("../../basemap/governorates.geojson");
+/// Natural Earth countries, clipped to the region (GeoJSON).
+pub const COUNTRIES: &str = include_str!("../../basemap/countries.geojson");
+/// The Euphrates and the Tigris (GeoJSON).
+pub const RIVERS: &str = include_str!("../../basemap/rivers.geojson");
+/// The Al-Anbar and Babil governorates (GeoJSON).
+pub const GOVERNORATES: &str = include_str!("../../basemap/governorates.geojson");
 
 fn shapes(text: &str) -> Vec<Shape> {
     let Ok(fc) = text.parse::<FeatureCollection>() else {

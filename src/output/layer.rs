@@ -145,6 +145,11 @@ impl Layer {
         Ok(Layer { sinks, features: 0 })
     }
 
+    /// Adds an output beyond the formats (the web preview's copy).
+    pub fn add_sink(&mut self, sink: Box<dyn FeatureSink>) {
+        self.sinks.push(sink);
+    }
+
     /// Writes a feature to every format.
     pub fn write(&mut self, feature: &Feature) -> Result<()> {
         for sink in &mut self.sinks {

@@ -11,6 +11,7 @@ pub mod gpkg;
 pub mod kml;
 pub mod label;
 pub mod layer;
+pub mod preview;
 pub mod schema;
 pub mod seq;
 pub mod style;
