@@ -17,7 +17,7 @@ use crate::geocode::{PlaceIndex, UnresolvedReason};
 use crate::map::basemap::Basemap;
 use crate::map::collect::MapCollector;
 use crate::map::credits::Publishers;
-use crate::map::{draw, Drawing, MapData, MapOptions};
+use crate::map::{credit, draw, Drawing, MapData, MapOptions};
 use crate::model::{EventKind, LatLon, Place, PlaceKind};
 use crate::output::analytic::{
     link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
@@ -25,7 +25,7 @@ use crate::output::analytic::{
 use crate::output::documents::Documents;
 use crate::output::geojson::{base_feature, event_feature, LayerWriter, NearestBase};
 use crate::output::layer::{Format, Layer};
-use crate::output::preview::{self, write_preview, PreviewLayer};
+use crate::output::preview::{self, write_preview_credited, PreviewLayer};
 use crate::output::schema::{
     base_fields, distance_fields, event_fields, link_fields, ring_fields, uncertainty_fields,
     unresolved_fields,
@@ -170,6 +170,10 @@ pub struct BuildReport {
     pub written: Vec<PathBuf>,
     /// What the map left out, when one was drawn.
     pub map: Option<MapSummary>,
+    /// Outputs of an earlier build that this one did not write (a format
+    /// dropped, the map or preview skipped), removed so the directory
+    /// holds one build's outputs only.
+    pub removed: Vec<PathBuf>,
 }
 
 /// What a drawn map could not show.
@@ -185,6 +189,12 @@ pub struct MapSummary {
     pub country_only: Vec<String>,
     /// Points outside the extent shown.
     pub outside: Vec<String>,
+    /// Points drawn under the map furniture (with a fixed extent).
+    pub covered: Vec<String>,
+    /// Events not drawn because their place did not resolve:
+    /// `(event id, place text)` (`geoevents map` only; `build` lists them
+    /// in `unresolved.csv`).
+    pub unresolved: Vec<(String, String)>,
 }
 
 impl MapSummary {
@@ -195,6 +205,8 @@ impl MapSummary {
             unplaced: drawing.unplaced.clone(),
             country_only: drawing.country_only.clone(),
             outside: drawing.outside.clone(),
+            covered: drawing.covered.clone(),
+            unresolved: Vec::new(),
         }
     }
 }
@@ -218,10 +230,16 @@ pub fn load_publishers(given: Option<&Path>, events: &Path) -> Result<Publishers
     Publishers::read(&path, open(&path)?)
 }
 
-/// Draws a map and renders its PNG.
-pub fn render_map(data: &MapData, options: &MapOptions) -> Result<(Drawing, Vec<u8>)> {
+/// Draws a map and, when `png`, renders it.
+pub fn render_map(
+    data: &MapData,
+    options: &MapOptions,
+    png: bool,
+) -> Result<(Drawing, Option<Vec<u8>>)> {
     let drawing = draw(data, &Basemap::bundled(), options);
-    let png = crate::map::png::render(&drawing.svg)
+    let png = png
+        .then(|| crate::map::png::render(&drawing.svg))
+        .transpose()
         .map_err(|e| Error::io(files::MAP_PNG, std::io::Error::other(e)))?;
     Ok((drawing, png))
 }
@@ -255,6 +273,7 @@ pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<
         collector.add_base(base);
     }
     let mut errors = RowErrors::default();
+    let mut unresolved = Vec::new();
     for event in reader {
         let event = match event {
             Ok(e) => e,
@@ -263,22 +282,35 @@ pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<
                 continue;
             }
         };
-        if let Ok(found) = index.resolve(&event.place) {
-            let nearest = nearest_base(&bases, found.position).map(|(i, _)| bases[i].id.as_str());
-            collector.add_event(&event, &found, nearest);
+        match index.resolve(&event.place) {
+            Ok(found) => {
+                let nearest =
+                    nearest_base(&bases, found.position).map(|(i, _)| bases[i].id.as_str());
+                collector.add_event(&event, &found, nearest);
+            }
+            Err(_) => unresolved.push((event.id.clone(), event.place.clone())),
         }
     }
     errors.into_result()?;
-    collector
+    let mut data = collector
         .finish(&publishers)
-        .map_err(|why| Error::io(events, std::io::Error::other(why)))
+        .map_err(|why| Error::io(events, std::io::Error::other(why)))?;
+    data.unresolved = unresolved;
+    Ok(data)
 }
 
 /// Geocodes the events and draws their map. Like `build`, it reads and
 /// checks everything first and writes the files whole or not at all.
 pub fn draw_map(job: &MapJob) -> Result<MapSummary> {
+    if job.png.as_ref() == Some(&job.svg) {
+        return Err(Error::io(
+            &job.svg,
+            std::io::Error::other("the SVG and the PNG cannot be written to the same file"),
+        ));
+    }
     let data = map_data(&job.places, &job.events, job.sources.as_deref())?;
-    let (drawing, png) = render_map(&data, &job.options)?;
+    let (drawing, png) = render_map(&data, &job.options, job.png.is_some())?;
+    let png = png.unwrap_or_default();
     let mut dirs: Vec<OutputDir> = Vec::new();
     let outputs = [
         (Some(&job.svg), drawing.svg.as_bytes()),
@@ -298,7 +330,10 @@ pub fn draw_map(job: &MapJob) -> Result<MapSummary> {
     for out in dirs {
         out.commit()?;
     }
-    Ok(MapSummary::of(&drawing))
+    Ok(MapSummary {
+        unresolved: data.unresolved,
+        ..MapSummary::of(&drawing)
+    })
 }
 
 /// The bases of the place table, sorted by id (the order of every output).
@@ -322,6 +357,54 @@ fn nearest_base(bases: &[&Place], position: LatLon) -> Option<(usize, Geodesy)> 
         .min_by(|a, b| a.1.distance_m.total_cmp(&b.1.distance_m))
 }
 
+/// Every file name `build` can write, for removing what an earlier build
+/// wrote and this one did not.
+fn output_names() -> Vec<String> {
+    let layers = [
+        files::STRIKES,
+        files::ATTACKS,
+        files::BASES,
+        files::RINGS,
+        files::LINKS,
+        files::UNCERTAINTY,
+    ];
+    let mut names: Vec<String> = layers
+        .iter()
+        .flat_map(|l| ["geojson", "geojsonl", "csv", "csvt", "prj"].map(|e| format!("{l}.{e}")))
+        .collect();
+    names.extend(
+        [
+            files::DISTANCES_CSV,
+            "distances.csvt",
+            files::UNRESOLVED_CSV,
+            "unresolved.csvt",
+            crate::output::documents::GPKG_FILE,
+            crate::output::kml::KML_FILE,
+            crate::output::datawrapper::MARKERS_FILE,
+            files::MAP_SVG,
+            files::MAP_PNG,
+            preview::FILE,
+        ]
+        .map(String::from),
+    );
+    names
+}
+
+/// Removes the outputs of an earlier build in `dir` that this build did
+/// not write (`written`), returning them. Only names `build` writes are
+/// touched.
+fn remove_stale_outputs(dir: &Path, written: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for name in output_names() {
+        let path = dir.join(&name);
+        if path.is_file() && !written.contains(&path) {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            removed.push(path);
+        }
+    }
+    Ok(removed)
+}
+
 /// The most features (points, lines, areas) the web preview takes.
 pub const MAX_PREVIEW_FEATURES: usize = 5000;
 
@@ -329,6 +412,7 @@ pub const MAX_PREVIEW_FEATURES: usize = 5000;
 fn write_preview_page(
     out: &mut OutputDir,
     title: &str,
+    source: Option<&str>,
     parts: &[(&'static LayerStyle, PathBuf)],
 ) -> Result<()> {
     let texts = parts
@@ -345,7 +429,8 @@ fn write_preview_page(
         ("rivers", crate::map::basemap::RIVERS),
     ];
     let file = out.file(preview::FILE)?;
-    write_preview(file, title, &layers, &basemap).map_err(|e| Error::io(preview::FILE, e))
+    write_preview_credited(file, title, source, &layers, &basemap)
+        .map_err(|e| Error::io(preview::FILE, e))
 }
 
 /// Writes bytes to a file of an output directory.
@@ -398,11 +483,13 @@ pub fn load_place_index(path: &Path) -> Result<PlaceIndex> {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let index = load_place_index(&options.places)?;
     let mut events = EventReader::new(&options.events, open(&options.events)?)?;
-    let publishers = match &options.map {
-        Some(_) => load_publishers(options.sources.as_deref(), &options.events)?,
-        None => Publishers::default(),
+    // The map and the preview's credit line both need who published what.
+    let drawn = options.map.is_some() || options.preview;
+    let publishers = match drawn {
+        true => load_publishers(options.sources.as_deref(), &options.events)?,
+        false => Publishers::default(),
     };
-    let mut collector = options.map.as_ref().map(|_| MapCollector::default());
+    let mut collector = drawn.then(MapCollector::default);
     let extra_columns = events.extra_columns().to_vec();
     let bases = sorted_bases(&index);
 
@@ -615,6 +702,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     distances.finish()?;
     unresolved.finish()?;
     docs.finish()?;
+    let map_data = collector.map(|c| c.finish(&publishers));
     if options.preview {
         let features = report.counts.values().sum::<usize>()
             - report.counts[files::DISTANCES]
@@ -628,20 +716,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
                 .map
                 .as_ref()
                 .map_or_else(|| MapOptions::default().title, |m| m.title.clone());
-            write_preview_page(&mut out, &title, &preview_parts)?;
+            let source = match &map_data {
+                Some(Ok(data)) => Some(credit(data)),
+                _ => None,
+            };
+            write_preview_page(&mut out, &title, source.as_deref(), &preview_parts)?;
         }
     }
-    if let (Some(collector), Some(map_options)) = (collector, &options.map) {
-        match collector.finish(&publishers) {
+    if let (Some(data), Some(map_options)) = (map_data, &options.map) {
+        match data {
             Ok(data) => {
-                let (drawing, png) = render_map(&data, map_options)?;
+                let (drawing, png) = render_map(&data, map_options, true)?;
                 write_file(&mut out, files::MAP_SVG, drawing.svg.as_bytes())?;
-                write_file(&mut out, files::MAP_PNG, &png)?;
+                write_file(&mut out, files::MAP_PNG, &png.unwrap_or_default())?;
                 report.map = Some(MapSummary::of(&drawing));
             }
             Err(why) => report.warnings.push(why),
         }
     }
     report.written = out.commit()?;
+    report.removed = remove_stale_outputs(&options.out, &report.written)?;
     Ok(report)
 }

@@ -33,14 +33,27 @@ impl ShapeError {
     }
 }
 
-/// Vertices for a circle of `radius_m`: the sagitta of a chord spanning
-/// angle θ on a circle of radius r is r(1 − cos θ/2) ≈ rθ²/8; half the error
-/// budget goes to that, the other half is left for the stretch of straight
-/// edges in longitude/latitude away from the equator.
+/// A first guess at the vertices of a circle of `radius_m`: the sagitta of
+/// a chord spanning angle θ on a circle of radius r is r(1 − cos θ/2) ≈
+/// rθ²/8. Straight edges in longitude/latitude stray further than chords
+/// (more so for wide circles and high latitudes), so the count is then
+/// doubled until every edge's midpoint is measured within the budget.
 fn circle_vertices(radius_m: f64) -> usize {
     let theta = (4.0 * MAX_EDGE_ERROR_M / radius_m.max(1.0)).sqrt();
     let n = (std::f64::consts::TAU / theta).ceil();
-    (n as usize).clamp(32, 4096)
+    (n as usize).clamp(32, MAX_VERTICES)
+}
+
+/// The most vertices a shape gets: past this the budget is not met, which
+/// only circles of thousands of kilometres near a pole come to.
+const MAX_VERTICES: usize = 16_384;
+
+/// The midpoint of a straight edge in longitude/latitude.
+fn midpoint(a: LatLon, b: LatLon) -> LatLon {
+    LatLon {
+        lat: (a.lat + b.lat) / 2.0,
+        lon: (a.lon + b.lon) / 2.0,
+    }
 }
 
 fn check_antimeridian(points: &[LatLon]) -> Result<(), ShapeError> {
@@ -69,17 +82,27 @@ pub fn geodesic_circle(center: LatLon, radius_m: f64) -> Result<Vec<LatLon>, Sha
     if radius_m >= to_pole {
         return Err(ShapeError::ContainsPole);
     }
-    let n = circle_vertices(radius_m);
-    // Azimuth grows clockwise, so walking it downwards goes counter-clockwise.
-    let mut ring: Vec<LatLon> = (0..n)
-        .map(|i| {
-            let azimuth = (360.0 - 360.0 * i as f64 / n as f64) % 360.0;
-            destination(center, azimuth, radius_m)
-        })
-        .collect();
-    ring.push(ring[0]);
-    check_antimeridian(&ring)?;
-    Ok(ring)
+    let mut n = circle_vertices(radius_m);
+    loop {
+        // Azimuth grows clockwise, so walking it downwards goes
+        // counter-clockwise.
+        let mut ring: Vec<LatLon> = (0..n)
+            .map(|i| {
+                let azimuth = (360.0 - 360.0 * i as f64 / n as f64) % 360.0;
+                destination(center, azimuth, radius_m)
+            })
+            .collect();
+        ring.push(ring[0]);
+        check_antimeridian(&ring)?;
+        let worst = ring
+            .windows(2)
+            .map(|w| (inverse(center, midpoint(w[0], w[1])).distance_m - radius_m).abs())
+            .fold(0.0, f64::max);
+        if worst < MAX_EDGE_ERROR_M || n >= MAX_VERTICES {
+            return Ok(ring);
+        }
+        n *= 2;
+    }
 }
 
 /// The geodesic from `from` to `to` as a polyline, densified so that each
@@ -89,16 +112,33 @@ pub fn geodesic_line(from: LatLon, to: LatLon) -> Result<Vec<LatLon>, ShapeError
     let Some(bearing) = g.bearing_deg else {
         return Ok(vec![from, to]);
     };
-    // Over 20 km a geodesic and a straight line in degrees part by well
-    // under a metre at these latitudes; the margin covers high latitudes.
+    // Start at a vertex every 20 km (a few metres off the geodesic at
+    // mid-latitudes) and double until every edge's midpoint is within the
+    // budget of the geodesic's own midpoint.
     const STEP_M: f64 = 20_000.0;
-    let n = ((g.distance_m / STEP_M).ceil() as usize).max(1);
-    let mut line: Vec<LatLon> = (0..n)
-        .map(|i| destination(from, bearing, g.distance_m * i as f64 / n as f64))
-        .collect();
-    line.push(to);
-    check_antimeridian(&line)?;
-    Ok(line)
+    let mut n = ((g.distance_m / STEP_M).ceil() as usize).max(1);
+    loop {
+        let at = |i: usize| destination(from, bearing, g.distance_m * i as f64 / n as f64);
+        let mut line: Vec<LatLon> = (0..n).map(at).collect();
+        line.push(to);
+        check_antimeridian(&line)?;
+        let step = g.distance_m / n as f64;
+        let worst = line
+            .windows(2)
+            .map(|w| {
+                let true_mid = destination(
+                    w[0],
+                    inverse(w[0], w[1]).bearing_deg.unwrap_or(0.0),
+                    step / 2.0,
+                );
+                inverse(midpoint(w[0], w[1]), true_mid).distance_m
+            })
+            .fold(0.0, f64::max);
+        if worst < MAX_EDGE_ERROR_M || n >= MAX_VERTICES {
+            return Ok(line);
+        }
+        n *= 2;
+    }
 }
 
 /// Twice the signed area of a ring in the plane of longitude/latitude:
@@ -150,10 +190,18 @@ mod tests {
     }
 
     #[test]
-    fn circles_at_high_latitude_also_keep_the_error() {
-        let north = LatLon::new(70.0, 20.0).unwrap();
-        let ring = geodesic_circle(north, 500_000.0).unwrap();
-        assert!(worst_edge_error(north, 500_000.0, &ring) < MAX_EDGE_ERROR_M);
+    fn wide_and_high_latitude_circles_also_keep_the_error() {
+        for (lat, lon, km) in [
+            (70.0, 20.0, 500.0),
+            (60.0, 20.0, 3000.0),
+            (75.0, 10.0, 1000.0),
+            (33.8, 42.4, 5000.0),
+        ] {
+            let centre = LatLon::new(lat, lon).unwrap();
+            let ring = geodesic_circle(centre, km * 1000.0).unwrap();
+            let worst = worst_edge_error(centre, km * 1000.0, &ring);
+            assert!(worst < MAX_EDGE_ERROR_M, "{lat}°, {km} km: {worst} m");
+        }
     }
 
     #[test]

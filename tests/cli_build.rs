@@ -393,3 +393,33 @@ fn files_left_by_a_killed_build_are_swept_and_reported() {
         ), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn outputs_an_earlier_build_wrote_and_this_one_does_not_are_removed() {
+    let wd = built();
+    assert!(wd.exists("out/geoevents.gpkg") && wd.exists("out/map.png"));
+    wd.write("out/notes.txt", "mine");
+    let run = wd.build(&["--formats", "geojson", "--no-map", "--no-preview"]);
+    assert_exit(&run, 0);
+    for gone in [
+        "geoevents.gpkg",
+        "map.png",
+        "index.html",
+        "strikes.csv",
+        "rings.csvt",
+    ] {
+        assert!(!wd.exists(&format!("out/{gone}")), "{gone} is stale");
+        assert!(
+            stderr(&run).contains(&format!(
+                "geoevents: removed out/{gone}: an earlier build wrote it"
+            )),
+            "{}",
+            stderr(&run)
+        );
+    }
+    assert!(
+        wd.exists("out/notes.txt"),
+        "files build does not write are left alone"
+    );
+    assert!(wd.exists("out/strikes.geojson"));
+}

@@ -39,6 +39,21 @@ fn symbols<'a>(root: &'a Node, id: &str) -> Vec<&'a Node> {
         .collect()
 }
 
+/// A directory with the test place table and these event rows.
+fn with_events(rows: &str) -> Workdir {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    wd.write("events.csv", format!("{EVENTS_HEADER}\n{rows}"));
+    wd
+}
+
+/// Runs `geoevents map` on the directory's inputs with `extra` arguments.
+fn run_map(wd: &Workdir, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["map", "--places", "places.csv", "--events", "events.csv"];
+    args.extend_from_slice(extra);
+    wd.run(&args)
+}
+
 /// The `<text>` of group `id`, in order.
 fn texts<'a>(root: &'a Node, id: &str) -> Vec<&'a str> {
     root.by_id(id)
@@ -94,11 +109,14 @@ fn the_svg_has_a_named_group_per_layer_and_no_external_reference() {
     assert!(labels.contains(&"Al-Asad Air Base"), "{labels:?}");
     // The title, the date range and the credit line.
     let title = texts(&root, "title");
-    assert_eq!(title[1], "20 Nov 2023 – 24 Jan 2024 · 7 events");
+    assert_eq!(
+        title[1],
+        "20 Nov 2023 – 24 Jan 2024 · 6 of 7 events on the map"
+    );
     let credits = texts(&root, "credits");
     assert_eq!(
         credits[0],
-        "Source: reports by AFP, ABC News, 2 uncredited reports; geocoded with geoevents."
+        "Source: reports by AFP, ABC News and 2 uncredited reports; geocoded with geoevents."
     );
     assert_eq!(
         credits[1],
@@ -170,10 +188,10 @@ fn labels_never_overlap_each_other_or_any_symbol() {
         .symbols
         .iter()
         .map(|(_, x, y)| Rect {
-            x: x - 5.0,
-            y: y - 5.0,
-            w: 10.0,
-            h: 10.0,
+            x: x - 6.5,
+            y: y - 6.5,
+            w: 13.0,
+            h: 13.0,
         })
         .collect();
     for (i, a) in drawing.labels.iter().enumerate() {
@@ -257,34 +275,27 @@ fn the_map_is_the_same_every_time() {
 
 #[test]
 fn the_map_subcommand_writes_what_it_is_asked() {
-    let wd = Workdir::new();
-    wd.write("places.csv", PLACES);
-    wd.write(
-        "events.csv",
-        format!("{EVENTS_HEADER}\ne1,2024-01-24,strike,airstrike,US,KH,Jurf al Saqr,,,,,a.txt,\n"),
+    let wd = with_events("e1,2024-01-24,strike,airstrike,US,KH,Jurf al Saqr,,,,,a.txt,\n");
+    let run = run_map(
+        &wd,
+        &[
+            "--out",
+            "maps/jurf.svg",
+            "--png",
+            "none",
+            "--title",
+            "Jurf & <friends>",
+            "--width",
+            "800",
+        ],
     );
-    let map = |extra: &[&str]| {
-        let mut args = vec!["map", "--places", "places.csv", "--events", "events.csv"];
-        args.extend_from_slice(extra);
-        wd.run(&args)
-    };
-    let run = map(&[
-        "--out",
-        "maps/jurf.svg",
-        "--png",
-        "none",
-        "--title",
-        "Jurf & <friends>",
-        "--width",
-        "800",
-    ]);
     assert_exit(&run, 0);
     assert_eq!(wd.list("maps"), ["jurf.svg"]);
     let root = parse_xml(&wd.read("maps/jurf.svg"));
     assert_eq!(root.one("svg").attrs["width"], "800");
-    let title = root.by_id("title").unwrap().all("text").next().unwrap();
     assert_eq!(
-        title.text, "Jurf & <friends>",
+        texts(&root, "title")[0],
+        "Jurf & <friends>",
         "escaped in the file, text when read"
     );
     assert!(
@@ -292,9 +303,60 @@ fn the_map_subcommand_writes_what_it_is_asked() {
         "{}",
         stderr(&run)
     );
-
-    for bad in ["--bbox=46,31,38,36", "--bbox=1,2,3", "--width=10"] {
-        let run = map(&[bad]);
-        assert_exit(&run, 2);
+    for bad in [
+        "--bbox=46,31,38,36",
+        "--bbox=1,2,3",
+        "--bbox=42,33,42.00001,33.00001",
+        "--width=10",
+        "--width=600",
+    ] {
+        assert_exit(&run_map(&wd, &[bad]), 2);
     }
+}
+
+#[test]
+fn what_the_map_leaves_out_is_said() {
+    let wd = with_events(
+        "e1,2024-01-24,strike,airstrike,US,KH,Jurf al Saqr,,,,,a.txt,\n\
+         e2,2024-01-20,attack,missile,KH,base,Al-Asad Airbase,,,,,a.txt,\n\
+         e3,2024-01-21,strike,airstrike,US,KH,Nowhereville,,,,,a.txt,\n",
+    );
+    let run = run_map(&wd, &["--png", "none"]);
+    assert_exit(&run, 0);
+    let err = stderr(&run);
+    assert!(
+        err.contains(
+            "map: not drawn, place not in the table (see geoevents geocode): e3 (\"Nowhereville\")"
+        ),
+        "{err}"
+    );
+    // A fixed extent that puts Al-Asad under the legend says so.
+    let run = run_map(&wd, &["--png", "none", "--bbox=38,30,42.7,33.9"]);
+    assert_exit(&run, 0);
+    assert!(
+        stderr(&run)
+            .contains("map: drawn under the title, legend, scale bar or inset (widen --bbox): "),
+        "{}",
+        stderr(&run)
+    );
+    // One file cannot be both the SVG and the PNG; nothing is written.
+    let run = run_map(&wd, &["--out", "x.img", "--png", "x.img"]);
+    assert_exit(&run, 1);
+    assert!(stderr(&run).contains("the SVG and the PNG cannot be written to the same file"));
+    assert!(!wd.exists("x.img"));
+}
+
+#[test]
+fn a_precise_event_is_drawn_over_an_approximate_one_at_the_same_spot() {
+    let wd = with_events(
+        "near,2024-01-01,strike,airstrike,US,KH,near Jurf al Saqr,,,,,a.txt,\n\
+         at,2024-01-05,strike,airstrike,US,KH,Jurf al Saqr,,,,,a.txt,\n",
+    );
+    assert_exit(&run_map(&wd, &["--out", "m.svg", "--png", "none"]), 0);
+    let root = parse_xml(&wd.read("m.svg"));
+    let order: Vec<String> = symbols(&root, "strikes")
+        .iter()
+        .map(|n| n.attrs["data-id"].clone())
+        .collect();
+    assert_eq!(order, ["near", "at"], "the solid symbol last, on top");
 }

@@ -193,8 +193,15 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
             layers.push(format!("{name} {}", plural(n, "feature")));
         }
     }
+    for path in &report.removed {
+        lines.push(format!(
+            "removed {}: an earlier build wrote it and this one did not",
+            path.display()
+        ));
+    }
     if let Some(map) = &report.map {
-        lines.extend(super::map::summary_lines(map, files::MAP_SVG));
+        let svg = out.join(files::MAP_SVG).display().to_string();
+        lines.extend(super::map::summary_lines(map, &svg));
     }
     lines.push(format!(
         "wrote {}: {} (as {}); distances.csv {}; unresolved.csv {}",

@@ -36,8 +36,9 @@ pub struct Args {
     /// Where to write the PNG, or `none`.
     #[arg(long, value_name = "FILE", default_value = "output/map.png")]
     png: PathBuf,
-    /// Page width in pixels (the height follows the extent).
-    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(400..=8000))]
+    /// Page width in pixels, 800–8000 (the height follows the extent; past
+    /// 1600 the drawing is scaled up whole, labels included).
+    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(800..=8000))]
     width: u32,
     /// The title.
     #[arg(
@@ -65,6 +66,10 @@ pub struct Args {
 #[derive(Clone, Copy, Debug)]
 struct Bbox([f64; 4]);
 
+/// The smallest extent side, degrees (about 5 km): a locator map of less
+/// shows nothing to locate.
+const MIN_BBOX_DEG: f64 = 0.05;
+
 fn parse_bbox(text: &str) -> Result<Bbox, String> {
     let parts: Vec<f64> = text
         .split(',')
@@ -80,13 +85,13 @@ fn parse_bbox(text: &str) -> Result<Bbox, String> {
                 && (-180.0..=180.0).contains(&e)
                 && (-85.0..=85.0).contains(&s)
                 && (-85.0..=85.0).contains(&n)
-                && w < e
-                && s < n =>
+                && e - w >= MIN_BBOX_DEG
+                && n - s >= MIN_BBOX_DEG =>
         {
             Ok(Bbox([w, s, e, n]))
         }
         [_, _, _, _] => Err(format!(
-            "{text:?} is not west,south,east,north with west < east, south < north, latitudes within ±85"
+            "{text:?} is not west,south,east,north with east at least {MIN_BBOX_DEG}° past west, north at least {MIN_BBOX_DEG}° past south, latitudes within ±85"
         )),
         _ => Err(format!("{text:?}: expected four numbers, west,south,east,north")),
     }
@@ -133,6 +138,23 @@ pub fn summary_lines(map: &MapSummary, svg: &str) -> Vec<String> {
         lines.push(format!(
             "map: listed under the map, not drawn (located only to a country): {}",
             map.country_only.join(", ")
+        ));
+    }
+    if !map.covered.is_empty() {
+        lines.push(format!(
+            "map: drawn under the title, legend, scale bar or inset (widen --bbox): {}",
+            map.covered.join(", ")
+        ));
+    }
+    if !map.unresolved.is_empty() {
+        let list: Vec<String> = map
+            .unresolved
+            .iter()
+            .map(|(id, place)| format!("{id} ({place:?})"))
+            .collect();
+        lines.push(format!(
+            "map: not drawn, place not in the table (see geoevents geocode): {}",
+            list.join(", ")
         ));
     }
     if !map.outside.is_empty() {

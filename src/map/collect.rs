@@ -81,6 +81,7 @@ impl MapCollector {
             points: self.points,
             publishers,
             uncredited_reports,
+            unresolved: Vec::new(),
         })
     }
 }

@@ -36,6 +36,8 @@ impl TextMeasure {
         let em = f64::from(self.face.units_per_em());
         let units: f64 = text
             .chars()
+            // Bidi isolates and marks take no room.
+            .filter(|c| !matches!(*c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2066..=0x2069))
             .map(|c| {
                 self.face
                     .glyph_index(c)

@@ -22,7 +22,7 @@ pub mod png;
 pub mod projection;
 mod svg;
 
-pub use svg::draw;
+pub use svg::{credit, draw};
 
 use crate::model::Precision;
 use crate::output::style::{LayerStyle, ATTACKS, BASES, STRIKES};
@@ -77,6 +77,9 @@ pub struct MapData {
     pub publishers: Vec<String>,
     /// Reports cited whose publisher is not known.
     pub uncredited_reports: usize,
+    /// Events whose place did not resolve, `(id, place text)`: not drawn,
+    /// but named in the report.
+    pub unresolved: Vec<(String, String)>,
 }
 
 /// How to draw a map.
@@ -103,7 +106,9 @@ impl Default for MapOptions {
     }
 }
 
-/// The layers a map draws points for, in drawing order (last on top).
+/// The layers a map draws points for, in drawing order (last on top):
+/// events go over the bases, so an attack on a base shows as its blue
+/// triangle on the black square.
 pub const POINT_LAYERS: [&LayerStyle; 3] = [&BASES, &ATTACKS, &STRIKES];
 
 /// A drawn map and what went into it, for reports and tests.
@@ -125,6 +130,9 @@ pub struct Drawing {
     pub country_only: Vec<String>,
     /// Points outside the extent shown (bases far from the events).
     pub outside: Vec<String>,
+    /// Points drawn under the title, legend, scale bar or inset (only with
+    /// a fixed extent: otherwise the map widens to keep them clear).
+    pub covered: Vec<String>,
 }
 
 /// "22 Nov 2023" for "2023-11-22".

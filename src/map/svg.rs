@@ -27,6 +27,46 @@ const MUTED: &str = "#6b6358";
 const LABEL_SIZE: f64 = 13.0;
 const MARGIN: f64 = 16.0;
 
+/// The narrowest layout the title, legend, scale bar and inset fit in, px.
+pub const MIN_LAYOUT_WIDTH: u32 = 800;
+/// The widest layout; wider pages are this one scaled up.
+pub const MAX_LAYOUT_WIDTH: u32 = 1600;
+
+/// Splits text into lines no wider than `max` px at `size`, at spaces.
+fn wrap(text: &str, size: f64, max: f64, measure: &TextMeasure) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && measure.width(&candidate, size) > max {
+            lines.push(std::mem::take(&mut line));
+            line = word.to_string();
+        } else {
+            line = candidate;
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+/// A name set apart from the text around it when it is written right to
+/// left (Arabic), so "حديثة, 6 Jan 2024" keeps its order (Unicode's first
+/// strong isolate).
+fn isolate(name: &str) -> String {
+    let rtl = name
+        .chars()
+        .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF));
+    if rtl {
+        format!("\u{2068}{name}\u{2069}")
+    } else {
+        name.to_string()
+    }
+}
+
 /// The symbol radius of each point layer, px.
 fn radius(style: &LayerStyle) -> f64 {
     if *style == BASES {
@@ -202,7 +242,11 @@ pub fn round_length_km(max_km: f64) -> f64 {
 /// Draws the map.
 pub fn draw(data: &MapData, basemap: &Basemap, options: &MapOptions) -> Drawing {
     let measure = TextMeasure::default();
-    let width = f64::from(options.width.max(400));
+    // The drawing is laid out at a width between the smallest that holds
+    // the furniture and the largest at which 13 px labels still read, then
+    // scaled to the width asked for.
+    let width = f64::from(options.width.clamp(MIN_LAYOUT_WIDTH, MAX_LAYOUT_WIDTH));
+    let scale = f64::from(options.width) / width;
     let (country_only, mappable): (Vec<&MapPoint>, Vec<&MapPoint>) =
         data.points.iter().partition(|p| p.country_only());
     let mut bbox = options.bbox.unwrap_or_else(|| data_extent(&mappable));
@@ -212,7 +256,23 @@ pub fn draw(data: &MapData, basemap: &Basemap, options: &MapOptions) -> Drawing 
         let (frame, map_h) = layout(bbox, width);
         let mut furniture = String::new();
         let mut reserved: Vec<Rect> = Vec::new();
-        title_block(&mut furniture, &mut reserved, data, options, &measure);
+        let shown = mappable
+            .iter()
+            .filter(|p| p.date.is_some())
+            .filter(|p| {
+                let (x, y) = frame.to_px(p.lon, p.lat);
+                (0.0..=width).contains(&x) && (0.0..=map_h).contains(&y)
+            })
+            .count();
+        title_block(
+            &mut furniture,
+            &mut reserved,
+            data,
+            shown,
+            options,
+            width,
+            &measure,
+        );
         legend(&mut furniture, &mut reserved, width, &measure);
         scale_bar(&mut furniture, &mut reserved, &frame, map_h);
         inset(&mut furniture, &mut reserved, &frame, basemap, width, map_h);
@@ -227,7 +287,7 @@ pub fn draw(data: &MapData, basemap: &Basemap, options: &MapOptions) -> Drawing 
             };
             frame.area.contains(&me) && reserved.iter().any(|f| f.intersects(&me))
         });
-        if !covered || options.bbox.is_some() || bbox[2] - bbox[0] > 60.0 {
+        if !covered || options.bbox.is_some() || bbox[2] - bbox[0] > 40.0 {
             break (frame, map_h, furniture, reserved);
         }
         let (dx, dy) = ((bbox[2] - bbox[0]) * 0.08, (bbox[3] - bbox[1]) * 0.08);
@@ -259,13 +319,19 @@ pub fn draw(data: &MapData, basemap: &Basemap, options: &MapOptions) -> Drawing 
         "Basemap: Natural Earth. Lambert conformal conic, central meridian {:.1}°E.",
         (bbox[0] + bbox[2]) / 2.0
     ));
+    let footer: Vec<String> = footer
+        .iter()
+        .flat_map(|line| wrap(line, 12.0, width - 2.0 * MARGIN, &measure))
+        .collect();
     let footer_h = 14.0 + 18.0 * footer.len() as f64;
     let height = (map_h + footer_h).round();
 
     let mut s = String::with_capacity(256 * 1024);
     let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}\">",
+        fmt((width * scale).round()),
+        fmt((height * scale).round()),
         w = fmt(width),
         h = fmt(height)
     );
@@ -321,17 +387,36 @@ pub fn draw(data: &MapData, basemap: &Basemap, options: &MapOptions) -> Drawing 
     let mut uncertainty = String::from("<g id=\"uncertainty\" clip-path=\"url(#map-clip)\">\n");
     let mut groups: BTreeMap<&str, String> = BTreeMap::new();
     let mut label_groups: Vec<(usize, i64, i64, LabelRequest, Vec<String>)> = Vec::new();
+    let mut covered = Vec::new();
+    let mut circles_drawn: Vec<(i64, i64, u32)> = Vec::new();
     for style in POINT_LAYERS {
         let g = groups.entry(style.layer).or_default();
-        for p in mappable.iter().filter(|p| p.layer == style) {
+        // Approximate events first, so a precise one at the same spot is
+        // drawn over the hollow symbol rather than hidden by it.
+        let mut layer: Vec<&&MapPoint> = mappable.iter().filter(|p| p.layer == style).collect();
+        layer.sort_by_key(|p| !p.approximate());
+        for p in layer {
             let (x, y) = frame.to_px(p.lon, p.lat);
             if !(0.0..=width).contains(&x) || !(0.0..=map_h).contains(&y) {
                 outside.push(p.id.clone());
                 continue;
             }
             let r = radius(style);
+            let me = Rect {
+                x: x - r,
+                y: y - r,
+                w: 2.0 * r,
+                h: 2.0 * r,
+            };
+            if reserved.iter().any(|f| f.intersects(&me)) {
+                covered.push(p.id.clone());
+            }
             symbol(g, p, style, x, y, r);
-            if p.approximate() {
+            // One circle per spot and radius: events reported at the same
+            // place to the same precision share it.
+            let circle = (x.round() as i64, y.round() as i64, p.uncertainty_m);
+            if p.approximate() && !circles_drawn.contains(&circle) {
+                circles_drawn.push(circle);
                 uncertainty_circle(&mut uncertainty, &frame, p, style);
             }
             symbols.push((p.id.clone(), x, y));
@@ -358,7 +443,7 @@ pub fn draw(data: &MapData, basemap: &Basemap, options: &MapOptions) -> Drawing 
                     key.1,
                     key.2,
                     LabelRequest {
-                        text: p.place_name.clone(),
+                        text: isolate(&p.place_name),
                         x,
                         y,
                         r,
@@ -442,24 +527,27 @@ pub fn draw(data: &MapData, basemap: &Basemap, options: &MapOptions) -> Drawing 
         unplaced,
         country_only: country_only.iter().map(|p| p.id.clone()).collect(),
         outside,
+        covered,
     }
 }
 
-/// The default credit line, from the publishers of the cited reports.
-fn credit(data: &MapData) -> String {
+/// The default credit line, from the publishers of the cited reports:
+/// "Source: reports by AFP, ABC News and 2 uncredited reports; …".
+pub fn credit(data: &MapData) -> String {
     let mut who = data.publishers.clone();
     match data.uncredited_reports {
         0 => {}
         1 => who.push("one uncredited report".to_string()),
         n => who.push(format!("{n} uncredited reports")),
     }
-    if who.is_empty() {
-        "Source: geoevents".to_string()
-    } else {
-        format!(
-            "Source: reports by {}; geocoded with geoevents.",
-            who.join(", ")
-        )
+    match who.as_slice() {
+        [] => "Source: geoevents".to_string(),
+        [only] if data.publishers.is_empty() => format!("Source: {only}; geocoded with geoevents."),
+        [first @ .., last] => format!(
+            "Source: reports by {}{}{last}; geocoded with geoevents.",
+            first.join(", "),
+            if first.is_empty() { "" } else { " and " }
+        ),
     }
 }
 
@@ -469,10 +557,13 @@ fn symbol(g: &mut String, p: &MapPoint, style: &LayerStyle, x: f64, y: f64, r: f
     } else {
         (style.colour, "#ffffff")
     };
-    let common = format!(
-        "data-id=\"{}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"",
-        escape_attribute(&p.id)
-    );
+    // Legend samples have no id: only features carry `data-id`.
+    let id = if p.id.is_empty() {
+        String::new()
+    } else {
+        format!("data-id=\"{}\" ", escape_attribute(&p.id))
+    };
+    let common = format!("{id}fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"");
     if *style == STRIKES {
         let _ = writeln!(
             g,
@@ -526,11 +617,11 @@ fn uncertainty_circle(s: &mut String, frame: &Frame, p: &MapPoint, style: &Layer
 
 fn graticule(s: &mut String, frame: &Frame, area: Rect) {
     let [x0, y0, x1, y1] = frame.extent();
-    let step = if (x1 - x0).max(y1 - y0) > 10.0 {
-        2.0
-    } else {
-        1.0
-    };
+    let span = (x1 - x0).max(y1 - y0);
+    let step = [1.0, 2.0, 5.0, 10.0, 20.0]
+        .into_iter()
+        .find(|s| span / s <= 12.0)
+        .unwrap_or(30.0);
     let mut parts: Vec<Vec<[f64; 2]>> = Vec::new();
     let mut lon = (x0 / step).floor() * step;
     while lon <= x1 {
@@ -561,7 +652,9 @@ fn title_block(
     s: &mut String,
     reserved: &mut Vec<Rect>,
     data: &MapData,
+    shown: usize,
     options: &MapOptions,
+    width: f64,
     measure: &TextMeasure,
 ) {
     let mut dates: Vec<&str> = data
@@ -571,44 +664,53 @@ fn title_block(
         .collect();
     dates.sort_unstable();
     let events = dates.len();
+    let count = match (shown, events) {
+        (1, 1) => "1 event".to_string(),
+        (s, e) if s == e => format!("{e} events"),
+        (s, e) => format!("{s} of {e} events on the map"),
+    };
     let subtitle = match (dates.first(), dates.last()) {
-        (Some(a), Some(b)) if a != b => format!(
-            "{} – {} · {events} events",
-            display_date(a),
-            display_date(b)
-        ),
-        (Some(a), _) => format!(
-            "{} · {events} event{}",
-            display_date(a),
-            if events == 1 { "" } else { "s" }
-        ),
+        (Some(a), Some(b)) if a != b => {
+            format!("{} – {} · {count}", display_date(a), display_date(b))
+        }
+        (Some(a), _) => format!("{} · {count}", display_date(a)),
         _ => "no events".to_string(),
     };
-    let w = measure
-        .width(&options.title, 22.0)
-        .max(measure.width(&subtitle, 14.0))
+    let lines = wrap(&options.title, 22.0, width * 0.5, measure);
+    let w = lines
+        .iter()
+        .map(|l| measure.width(l, 22.0))
+        .fold(measure.width(&subtitle, 14.0), f64::max)
         + 24.0;
     let rect = Rect {
         x: MARGIN,
         y: MARGIN,
         w,
-        h: 62.0,
+        h: 34.0 + 28.0 * lines.len() as f64,
     };
     reserved.push(rect);
-    let _ = writeln!(
+    let _ = write!(
         s,
-        "<g id=\"title\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\" fill-opacity=\"0.92\"/>\
-         <text x=\"{}\" y=\"{}\" font-size=\"22\" fill=\"#111111\">{}</text>\
-         <text x=\"{}\" y=\"{}\" font-size=\"14\" fill=\"{MUTED}\">{}</text></g>",
+        "<g id=\"title\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#ffffff\" fill-opacity=\"0.92\"/>",
         fmt(rect.x),
         fmt(rect.y),
         fmt(rect.w),
-        fmt(rect.h),
+        fmt(rect.h)
+    );
+    for (i, line) in lines.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" font-size=\"22\" fill=\"#111111\">{}</text>",
+            fmt(rect.x + 12.0),
+            fmt(rect.y + 28.0 + 28.0 * i as f64),
+            escape_markup(line)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" font-size=\"14\" fill=\"{MUTED}\">{}</text></g>",
         fmt(rect.x + 12.0),
-        fmt(rect.y + 28.0),
-        escape_markup(&options.title),
-        fmt(rect.x + 12.0),
-        fmt(rect.y + 50.0),
+        fmt(rect.y + 22.0 + 28.0 * lines.len() as f64),
         escape_markup(&subtitle)
     );
 }
@@ -643,7 +745,7 @@ fn legend(s: &mut String, reserved: &mut Vec<Rect>, width: f64, measure: &TextMe
     for (i, (style, text, hollow)) in entries.iter().enumerate() {
         let y = rect.y + 16.0 + 18.0 * i as f64;
         let p = MapPoint {
-            id: format!("legend-{i}"),
+            id: String::new(),
             layer: style,
             place_name: String::new(),
             date: None,

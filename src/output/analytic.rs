@@ -85,7 +85,7 @@ pub struct LinkEnds<'a> {
 
 /// The line from a strike to a base, id `<strike id>--<base id>`, labelled
 /// with where the strike lies from the base ("194 km ESE of Al-Asad Air
-/// Base"). A strike placed no better than a town is labelled with the
+/// Base"). A strike placed less precisely than a town is labelled with the
 /// range its distance can lie in instead, not a figure it does not have.
 pub fn link_feature(ends: &LinkEnds<'_>, decimals: u8) -> Result<Feature, ShapeError> {
     let LinkEnds {

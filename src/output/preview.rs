@@ -77,8 +77,20 @@ pub struct PreviewLayer<'a> {
 /// Fails with [`io::ErrorKind::InvalidData`] when a text is not a GeoJSON
 /// FeatureCollection, and with the writer's error.
 pub fn write_preview<W: Write>(
+    out: W,
+    title: &str,
+    layers: &[PreviewLayer<'_>],
+    basemap: &[(&str, &str)],
+) -> io::Result<()> {
+    write_preview_credited(out, title, None, layers, basemap)
+}
+
+/// [`write_preview`] with the source credit given (as the locator map
+/// words it, from the publishers) instead of the list of report files.
+pub fn write_preview_credited<W: Write>(
     mut out: W,
     title: &str,
+    source: Option<&str>,
     layers: &[PreviewLayer<'_>],
     basemap: &[(&str, &str)],
 ) -> io::Result<()> {
@@ -122,7 +134,7 @@ pub fn write_preview<W: Write>(
     writeln!(
         out,
         "<footer class=\"ge-credit\">{}</footer>",
-        credit(&summaries, !basemap.is_empty())
+        credit(&summaries, source, !basemap.is_empty())
     )?;
     writeln!(out, "<script>\n{}\n</script>", leaflet_script())?;
     out.write_all(b"<script type=\"application/json\" id=\"geoevents-data\">")?;
@@ -380,10 +392,12 @@ fn legend(layers: &[PreviewLayer<'_>], summaries: &[Summary]) -> String {
 }
 
 /// The credit line: the reports the events rest on, the basemap, Leaflet.
-fn credit(summaries: &[Summary], basemap: bool) -> String {
+fn credit(summaries: &[Summary], source: Option<&str>, basemap: bool) -> String {
     let mut parts = Vec::new();
     let reports: BTreeSet<&String> = summaries.iter().flat_map(|s| &s.sources).collect();
-    if !reports.is_empty() {
+    if let Some(source) = source {
+        parts.push(escape_markup(source));
+    } else if !reports.is_empty() {
         let list: Vec<String> = reports.iter().map(|r| escape_markup(r)).collect();
         parts.push(format!("Source: reports {}.", list.join(", ")));
     }
