@@ -729,6 +729,49 @@ fn collision_warnings(
     warnings
 }
 
+/// The most distinct place texts a [`CachedResolver`] remembers: real
+/// inputs repeat a few thousand spellings, and past this the cache stops
+/// growing so memory stays bounded whatever the input.
+pub const RESOLUTION_CACHE_SIZE: usize = 100_000;
+
+/// Resolves place texts through a [`PlaceIndex`], remembering the answer
+/// for each distinct text, so a spelling that appears a million times is
+/// normalised and matched once.
+pub struct CachedResolver<'a> {
+    index: &'a PlaceIndex,
+    cache: HashMap<String, Resolution<'a>>,
+    hits: u64,
+}
+
+impl<'a> CachedResolver<'a> {
+    /// A resolver with an empty cache.
+    pub fn new(index: &'a PlaceIndex) -> Self {
+        CachedResolver {
+            index,
+            cache: HashMap::new(),
+            hits: 0,
+        }
+    }
+
+    /// As [`PlaceIndex::resolve`].
+    pub fn resolve(&mut self, text: &str) -> Resolution<'a> {
+        if let Some(answer) = self.cache.get(text) {
+            self.hits += 1;
+            return answer.clone();
+        }
+        let answer = self.index.resolve(text);
+        if self.cache.len() < RESOLUTION_CACHE_SIZE {
+            self.cache.insert(text.to_string(), answer.clone());
+        }
+        answer
+    }
+
+    /// Look-ups answered from the cache.
+    pub fn hits(&self) -> u64 {
+        self.hits
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,6 +851,24 @@ mod tests {
         let huge = format!("{} km south of Baghdad", "9".repeat(400));
         assert_eq!(split(&huge), None);
         assert_eq!(split("500 km north of Hit").unwrap().0, "500 km north of");
+    }
+
+    #[test]
+    fn the_cache_answers_as_the_index_does() {
+        let csv = "id,name,kind,aliases,name_ar,lat,lon,admin1,country,uncertainty_m,source\n\
+                   jurf,Jurf al-Sakhar,town,Jurf al Saqr,,32.8667,44.2139,Babil,Iraq,5000,test\n";
+        let places = crate::places::read_places("p.csv".as_ref(), csv.as_bytes()).unwrap();
+        let index = PlaceIndex::new(places);
+        let mut cached = CachedResolver::new(&index);
+        for text in [
+            "Jurf al Saqr",
+            "near Jurf al Saqr",
+            "Atlantis",
+            "Jurf al Saqr",
+        ] {
+            assert_eq!(cached.resolve(text), index.resolve(text), "{text}");
+        }
+        assert_eq!(cached.hits(), 1);
     }
 
     #[test]

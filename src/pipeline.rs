@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::distance::{inverse, Geodesy};
 use crate::error::{Error, Result};
 use crate::events::EventReader;
-use crate::geocode::{PlaceIndex, UnresolvedReason};
+use crate::geocode::{CachedResolver, PlaceIndex, UnresolvedReason};
 use crate::map::basemap::Basemap;
 use crate::map::collect::MapCollector;
 use crate::map::credits::Publishers;
@@ -90,6 +90,8 @@ pub struct BuildOptions {
     pub rings_km: Vec<f64>,
     /// Which strike-to-base links to draw.
     pub links: Links,
+    /// Which strike-to-base pairs the distance table holds.
+    pub distances: Distances,
     /// Whether to write the uncertainty areas layer.
     pub uncertainty: bool,
     /// The locator map to draw (`map.svg`, `map.png`); `None`: no map.
@@ -99,6 +101,44 @@ pub struct BuildOptions {
     /// The publishers table (`file,publisher,note`) for the map's credit;
     /// `None`: `sources.csv` beside the events file, if there is one.
     pub sources: Option<PathBuf>,
+}
+
+/// Which strike-to-base pairs the distance table holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Distances {
+    /// Every strike with every base.
+    All,
+    /// Each strike with its nearest base only.
+    Nearest,
+    /// No distance table.
+    None,
+    /// `All` up to [`AUTO_MAX_PAIRS`] pairs (events in the file × bases),
+    /// else `Nearest`; the report says which.
+    Auto,
+}
+
+/// The most strike–base pairs `--distances auto` writes in full.
+pub const AUTO_MAX_PAIRS: u64 = 100_000;
+
+/// Counts the lines of a file past its header: an upper bound on its rows
+/// (a quoted field can hold a line break), read fast without parsing.
+fn count_rows(path: &Path) -> Result<u64> {
+    use std::io::Read;
+    let mut file = open(path)?;
+    let mut buf = vec![0u8; 1 << 16];
+    let (mut lines, mut last) = (0u64, b'\n');
+    loop {
+        let n = file.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        last = buf[n - 1];
+    }
+    if last != b'\n' {
+        lines += 1;
+    }
+    Ok(lines.saturating_sub(1))
 }
 
 /// Which strike-to-base links the links layer holds.
@@ -123,6 +163,7 @@ impl BuildOptions {
             precision: crate::output::DEFAULT_PRECISION,
             rings_km: DEFAULT_RINGS_KM.to_vec(),
             links: Links::Nearest,
+            distances: Distances::Auto,
             uncertainty: true,
             map: Some(MapOptions::default()),
             preview: true,
@@ -274,6 +315,7 @@ pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<
     }
     let mut errors = RowErrors::default();
     let mut unresolved = Vec::new();
+    let mut resolver = CachedResolver::new(&index);
     for event in reader {
         let event = match event {
             Ok(e) => e,
@@ -282,7 +324,7 @@ pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<
                 continue;
             }
         };
-        match index.resolve(&event.place) {
+        match resolver.resolve(&event.place) {
             Ok(found) => {
                 let nearest =
                     nearest_base(&bases, found.position).map(|(i, _)| bases[i].id.as_str());
@@ -538,13 +580,37 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let gpkg = docs.gpkg.as_ref();
-    let mut distances = Table::open(&mut out, gpkg, files::DISTANCES, &distance_fields())?;
+    let mut notes: Vec<String> = Vec::new();
+    let distance_mode = match options.distances {
+        Distances::Auto => {
+            let pairs = count_rows(&options.events)? * bases.len() as u64;
+            if pairs > AUTO_MAX_PAIRS {
+                notes.push(format!(
+                    "distances.csv holds each strike's nearest base only: up to {pairs} strike–base pairs is more than {AUTO_MAX_PAIRS} (--distances all writes them all)"
+                ));
+                Distances::Nearest
+            } else {
+                Distances::All
+            }
+        }
+        chosen => chosen,
+    };
+    let mut distances = match distance_mode {
+        Distances::None => None,
+        _ => Some(Table::open(
+            &mut out,
+            gpkg,
+            files::DISTANCES,
+            &distance_fields(),
+        )?),
+    };
     let mut unresolved = Table::open(&mut out, gpkg, files::UNRESOLVED, &unresolved_fields())?;
 
     let mut report = BuildReport {
         warnings: index.warnings().to_vec(),
         ..BuildReport::default()
     };
+    report.warnings.append(&mut notes);
     if !swept.is_empty() {
         report.warnings.push(format!(
             "removed {} temporary files an interrupted build left in {}: {}",
@@ -571,6 +637,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         }
     }
     let mut errors = RowErrors::default();
+    let mut resolver = CachedResolver::new(&index);
     let mut measured: Vec<Geodesy> = Vec::with_capacity(bases.len());
     for event in &mut events {
         let event = match event {
@@ -585,7 +652,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             // The build will fail; keep reading only to report every bad row.
             continue;
         }
-        let found = match index.resolve(&event.place) {
+        let found = match resolver.resolve(&event.place) {
             Ok(found) => found,
             Err(why) => {
                 *report
@@ -650,7 +717,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
                 strikes.write(&feature)?;
                 for (i, (base, g)) in bases.iter().zip(&measured).enumerate() {
                     let is_nearest = Some(i) == nearest;
-                    write_distance(&mut distances, &event, &found, base, g, is_nearest)?;
+                    if let Some(table) = &mut distances {
+                        if is_nearest || distance_mode == Distances::All {
+                            write_distance(table, &event, &found, base, g, is_nearest)?;
+                        }
+                    }
                     let wanted = match options.links {
                         Links::None => false,
                         Links::Nearest => is_nearest,
@@ -691,7 +762,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             report.counts.insert(name, layer.len());
         }
     }
-    report.counts.insert(files::DISTANCES, distances.rows());
+    if let Some(table) = &distances {
+        report.counts.insert(files::DISTANCES, table.rows());
+    }
     report.counts.insert(files::UNRESOLVED, unresolved.rows());
     strikes.finish()?;
     attacks.finish()?;
@@ -699,14 +772,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     for layer in [rings, links, areas].into_iter().flatten() {
         layer.finish()?;
     }
-    distances.finish()?;
+    if let Some(table) = distances {
+        table.finish()?;
+    }
     unresolved.finish()?;
     docs.finish()?;
     let map_data = collector.map(|c| c.finish(&publishers));
     if options.preview {
+        let count = |name| report.counts.get(name).copied().unwrap_or(0);
         let features = report.counts.values().sum::<usize>()
-            - report.counts[files::DISTANCES]
-            - report.counts[files::UNRESOLVED];
+            - count(files::DISTANCES)
+            - count(files::UNRESOLVED);
         if features > MAX_PREVIEW_FEATURES {
             report.warnings.push(format!(
                 "no web preview written: {features} features are more than a page can show ({MAX_PREVIEW_FEATURES}); open the GeoPackage in QGIS"

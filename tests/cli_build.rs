@@ -423,3 +423,53 @@ fn outputs_an_earlier_build_wrote_and_this_one_does_not_are_removed() {
     );
     assert!(wd.exists("out/strikes.geojson"));
 }
+
+#[test]
+fn the_distance_table_holds_all_pairs_the_nearest_or_none() {
+    let wd = Workdir::new();
+    wd.write("places.csv", PLACES);
+    wd.write("events.csv", EVENTS);
+    let rows = |wd: &Workdir| wd.read("out/distances.csv").lines().count() - 1;
+    assert_exit(&wd.build(&["--distances", "all"]), 0);
+    assert_eq!(rows(&wd), 4, "two strikes × two bases");
+    assert_exit(&wd.build(&["--distances", "nearest"]), 0);
+    assert_eq!(rows(&wd), 2);
+    assert!(wd
+        .read("out/distances.csv")
+        .lines()
+        .skip(1)
+        .all(|l| l.ends_with(",true")));
+    let none = wd.build(&["--distances", "none"]);
+    assert_exit(&none, 0);
+    assert!(!wd.exists("out/distances.csv"));
+    assert!(
+        stderr(&none).contains("no distances.csv (--distances none)"),
+        "{}",
+        stderr(&none)
+    );
+
+    // Past 100 000 possible pairs, auto keeps the nearest and says so.
+    let strikes: String = (0..50_001)
+        .map(|i| format!("s{i},2024-01-24,strike,airstrike,US,KH,Jurf al Saqr,,,,,a.txt,\n"))
+        .collect();
+    wd.write("events.csv", format!("{EVENTS_HEADER}\n{strikes}"));
+    let lean = [
+        "--formats",
+        "geojson",
+        "--no-map",
+        "--no-preview",
+        "--rings",
+        "none",
+        "--links",
+        "none",
+        "--no-uncertainty",
+    ];
+    let auto = wd.build(&lean);
+    assert_exit(&auto, 0);
+    assert_eq!(rows(&wd), 50_001);
+    assert!(
+        stderr(&auto).contains("geoevents: warning: distances.csv holds each strike's nearest base only: up to 100002 strike–base pairs is more than 100000"),
+        "{}",
+        stderr(&auto)
+    );
+}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use geoevents::map::MapOptions;
 use geoevents::output::layer::Format;
 use geoevents::output::{DEFAULT_PRECISION, MAX_PRECISION};
-use geoevents::pipeline::{build, files, BuildOptions, BuildReport, Links};
+use geoevents::pipeline::{build, files, BuildOptions, BuildReport, Distances, Links};
 
 use super::{PlacesArg, EXIT_FAILURE};
 
@@ -54,6 +54,10 @@ pub struct Args {
     /// Strike-to-base links: to the nearest base, to every base, or none.
     #[arg(long, value_name = "WHICH", default_value = "nearest", value_parser = ["nearest", "all", "none"])]
     links: String,
+    /// Strike-to-base distance table: every pair, each strike's nearest
+    /// base, none, or auto (every pair up to 100000 pairs, else nearest).
+    #[arg(long, value_name = "WHICH", default_value = "auto", value_parser = ["auto", "all", "nearest", "none"])]
+    distances: String,
     /// Do not write the uncertainty areas of events placed less precisely
     /// than a site.
     #[arg(long)]
@@ -102,6 +106,12 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
             "all" => Links::All,
             "none" => Links::None,
             _ => Links::Nearest,
+        },
+        distances: match args.distances.as_str() {
+            "all" => Distances::All,
+            "nearest" => Distances::Nearest,
+            "none" => Distances::None,
+            _ => Distances::Auto,
         },
         uncertainty: !args.no_uncertainty,
         map: (!args.no_map).then(|| MapOptions {
@@ -203,12 +213,15 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
         let svg = out.join(files::MAP_SVG).display().to_string();
         lines.extend(super::map::summary_lines(map, &svg));
     }
+    let distances = match report.counts.get(files::DISTANCES) {
+        Some(&n) => format!("distances.csv {}", plural(n, "row")),
+        None => "no distances.csv (--distances none)".to_string(),
+    };
     lines.push(format!(
-        "wrote {}: {} (as {}); distances.csv {}; unresolved.csv {}",
+        "wrote {}: {} (as {}); {distances}; unresolved.csv {}",
         out.display(),
         layers.join(", "),
         formats.join(", "),
-        plural(count(files::DISTANCES), "row"),
         plural(count(files::UNRESOLVED), "row"),
     ));
     lines
