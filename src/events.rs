@@ -153,6 +153,11 @@ impl<R: Read> EventReader<R> {
         self.table.path()
     }
 
+    /// Bytes of the file read so far, for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.table.bytes_read()
+    }
+
     fn parse(&mut self, row: Row) -> Result<Event> {
         let field = |i: usize| row.fields[self.columns[i]].as_str();
         let invalid = |i: usize, problem: &str| {

@@ -523,7 +523,31 @@ pub fn load_place_index(path: &Path) -> Result<PlaceIndex> {
 
 /// Runs the whole build. On any invalid input nothing in `out` changes.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_with_progress(options, &mut |_| {})
+}
+
+/// How far a build has read its events file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Events read so far.
+    pub events: u64,
+    /// Bytes of the events file read so far.
+    pub bytes: u64,
+    /// The events file's size in bytes.
+    pub total_bytes: u64,
+}
+
+/// How many events pass between two progress reports.
+pub const PROGRESS_EVERY: u64 = 16_384;
+
+/// [`build`], calling `progress` every [`PROGRESS_EVERY`] events and at the
+/// end of the events file (the library never prints: the CLI draws a bar).
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<BuildReport> {
     let index = load_place_index(&options.places)?;
+    let total_bytes = std::fs::metadata(&options.events).map_or(0, |m| m.len());
     let mut events = EventReader::new(&options.events, open(&options.events)?)?;
     // The map and the preview's credit line both need who published what.
     let drawn = options.map.is_some() || options.preview;
@@ -639,7 +663,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut errors = RowErrors::default();
     let mut resolver = CachedResolver::new(&index);
     let mut measured: Vec<Geodesy> = Vec::with_capacity(bases.len());
-    for event in &mut events {
+    while let Some(event) = events.next() {
         let event = match event {
             Ok(event) => event,
             Err(e) => {
@@ -648,6 +672,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             }
         };
         report.events_read += 1;
+        if (report.events_read as u64).is_multiple_of(PROGRESS_EVERY) {
+            progress(Progress {
+                events: report.events_read as u64,
+                bytes: events.bytes_read(),
+                total_bytes,
+            });
+        }
         if !errors.is_empty() {
             // The build will fail; keep reading only to report every bad row.
             continue;
@@ -748,6 +779,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             }
         }
     }
+    progress(Progress {
+        events: report.events_read as u64,
+        bytes: total_bytes,
+        total_bytes,
+    });
     errors.into_result()?;
 
     report.counts.insert(files::STRIKES, strikes.len());

@@ -75,6 +75,11 @@ impl<R: Read> CsvTable<R> {
         })
     }
 
+    /// Bytes of the file read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     /// The file being read.
     pub fn path(&self) -> &Path {
         &self.path
