@@ -713,11 +713,26 @@ fn collision_warnings(
             ));
         }
     }
+    // The clashing exact spellings, as sorted place lists: a normalised key
+    // that names just those places repeats their warning. Only keys naming
+    // two or more places are looked at, so loading stays linear in the
+    // table (a GeoNames import has tens of thousands of spellings).
+    let exact_clashes: std::collections::HashSet<Vec<usize>> = exact
+        .values()
+        .filter(|h| h.len() > 1)
+        .map(|h| {
+            let mut v: Vec<usize> = h.iter().map(|&(i, _)| i).collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
     for (key, hits) in normalized {
-        let exact_clash = exact.values().any(|h| {
-            h.len() > 1 && h.iter().all(|(i, _)| hits.contains(i)) && h.len() == hits.len()
-        });
-        if hits.len() > 1 && !exact_clash {
+        if hits.len() < 2 {
+            continue;
+        }
+        let mut sorted = hits.clone();
+        sorted.sort_unstable();
+        if !exact_clashes.contains(&sorted) {
             warnings.push(format!(
                 "spellings that normalise to {key:?} name {} places ({}): queries for it are reported ambiguous",
                 hits.len(),

@@ -5,6 +5,7 @@ mod build;
 mod distance;
 mod geocode;
 mod map;
+mod places;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -24,7 +25,9 @@ pub const EXIT_FAILURE: u8 = 1;
   geoevents map                        draw output/map.svg and output/map.png
   geoevents geocode 'Jurf al Saqr'     resolve a place name against the place table
   geoevents distance 'Jurf al-Sakhar' 'Ain al-Asad'
-                                       geodesic km, nautical miles and bearing")]
+                                       geodesic km, nautical miles and bearing
+  geoevents places import-geonames IQ.txt --out imported.csv
+                                       GeoNames rows as place-table rows to review")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -36,6 +39,7 @@ enum Command {
     Geocode(geocode::Args),
     Distance(distance::Args),
     Map(map::Args),
+    Places(places::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -45,6 +49,7 @@ pub fn run(cli: Cli) -> geoevents::Result<ExitCode> {
         Command::Geocode(args) => geocode::run(args),
         Command::Distance(args) => distance::run(args),
         Command::Map(args) => map::run(args),
+        Command::Places(args) => places::run(args),
     }
 }
 
