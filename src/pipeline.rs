@@ -662,7 +662,8 @@ pub fn build_with_progress(
     }
     let mut errors = RowErrors::default();
     let mut resolver = CachedResolver::new(&index);
-    let mut measured: Vec<Geodesy> = Vec::with_capacity(bases.len());
+    let mut measured_at: std::collections::HashMap<(u64, u64), Vec<Geodesy>> =
+        std::collections::HashMap::new();
     while let Some(event) = events.next() {
         let event = match event {
             Ok(event) => event,
@@ -713,8 +714,21 @@ pub fn build_with_progress(
             .entry(found.precision.as_str())
             .or_default() += 1;
 
-        measured.clear();
-        measured.extend(bases.iter().map(|b| inverse(found.position, b.position)));
+        // Events share a few thousand positions: measure each once.
+        let key = (found.position.lat.to_bits(), found.position.lon.to_bits());
+        let measured: &[Geodesy] = match measured_at.get(&key) {
+            Some(m) => m,
+            None => {
+                let m: Vec<Geodesy> = bases
+                    .iter()
+                    .map(|b| inverse(found.position, b.position))
+                    .collect();
+                if measured_at.len() >= crate::geocode::RESOLUTION_CACHE_SIZE {
+                    measured_at.clear();
+                }
+                measured_at.entry(key).or_insert(m)
+            }
+        };
         // Ties go to the base that sorts first by id, so output is stable.
         let nearest = measured
             .iter()
@@ -735,18 +749,19 @@ pub fn build_with_progress(
         if let Some(c) = &mut collector {
             c.add_event(&event, &found, nearest_base.map(|n| n.base.id.as_str()));
         }
-        if let (Some(areas), Some(area)) = (
-            &mut areas,
-            uncertainty_feature(&event, &found, options.precision),
-        ) {
-            let what = || format!("the uncertainty area of event {}", event.id);
-            write_shape(areas, area, what, &mut report)?;
+        // Only drawn when the layer is wanted: a circle costs hundreds of
+        // geodesics.
+        if let Some(areas) = &mut areas {
+            if let Some(area) = uncertainty_feature(&event, &found, options.precision) {
+                let what = || format!("the uncertainty area of event {}", event.id);
+                write_shape(areas, area, what, &mut report)?;
+            }
         }
         match event.kind {
             EventKind::Attack => attacks.write(&feature)?,
             EventKind::Strike => {
                 strikes.write(&feature)?;
-                for (i, (base, g)) in bases.iter().zip(&measured).enumerate() {
+                for (i, (base, g)) in bases.iter().zip(measured).enumerate() {
                     let is_nearest = Some(i) == nearest;
                     if let Some(table) = &mut distances {
                         if is_nearest || distance_mode == Distances::All {

@@ -237,9 +237,11 @@ fn summary_counts_what_was_read_matched_and_written() {
     );
     assert!(err.contains("geoevents: unresolved: line 5, event e-none: place \"Bashar al-Assad\" is unknown; candidates: al-asad-air-base"), "{err}");
     assert!(
-        err.ends_with("geoevents: wrote out: strikes 2 features, attacks 1 feature, bases 2 features, rings 8 features, links 2 features, uncertainty 2 features (as geojson, geojsonseq, csv, gpkg, kml, datawrapper); distances.csv 4 rows; unresolved.csv 1 row\n"),
+        err.contains("geoevents: wrote out: strikes 2 features, attacks 1 feature, bases 2 features, rings 8 features, links 2 features, uncertainty 2 features (as geojson, geojsonseq, csv, gpkg, kml, datawrapper); distances.csv 4 rows; unresolved.csv 1 row\n"),
         "{err}"
     );
+
+    assert!(err.contains("\ngeoevents: done in "), "{err}");
 
     let quiet = wd.build(&["-q"]);
     assert_exit(&quiet, 0);

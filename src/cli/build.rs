@@ -6,7 +6,13 @@ use std::process::ExitCode;
 use geoevents::map::MapOptions;
 use geoevents::output::layer::Format;
 use geoevents::output::{DEFAULT_PRECISION, MAX_PRECISION};
-use geoevents::pipeline::{build, files, BuildOptions, BuildReport, Distances, Links};
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use geoevents::pipeline::{
+    build_with_progress, files, BuildOptions, BuildReport, Distances, Links,
+};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{PlacesArg, EXIT_FAILURE};
 
@@ -121,11 +127,27 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
         preview: !args.no_preview,
         sources: args.sources,
     };
-    let report = build(&options)?;
+    let started = Instant::now();
+    let bar = progress_bar(&options.events, args.quiet);
+    let report = build_with_progress(&options, &mut |p| {
+        if let Some(bar) = &bar {
+            bar.set_position(p.bytes);
+            bar.set_message(format!("{} events", p.events));
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
     if !args.quiet {
         for line in summary(&report, &options) {
             eprintln!("geoevents: {line}");
         }
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "geoevents: done in {seconds:.2} s ({:.0} events/s)",
+            report.events_read as f64 / seconds.max(1e-9)
+        );
     }
     if args.strict && report.unresolved() > 0 {
         eprintln!(
@@ -139,6 +161,25 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
 }
 
 /// The build summary, one line per item, without the prefix.
+/// Events files smaller than this build too fast for a bar to help.
+const PROGRESS_MIN_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A progress bar on standard error for a large events file, when standard
+/// error is a terminal and `--quiet` is not given; otherwise none.
+fn progress_bar(events: &std::path::Path, quiet: bool) -> Option<ProgressBar> {
+    let size = std::fs::metadata(events).map_or(0, |m| m.len());
+    if quiet || size < PROGRESS_MIN_BYTES || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "geoevents: {bar:40} {bytes}/{total_bytes} {msg} ({bytes_per_sec}, {eta} left)",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    Some(bar)
+}
+
 fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
     let (events, out) = (&options.events, &options.out);
     let mut lines = Vec::new();
