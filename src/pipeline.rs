@@ -326,8 +326,7 @@ pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<
         };
         match resolver.resolve(&event.place) {
             Ok(found) => {
-                let nearest =
-                    nearest_base(&bases, found.position).map(|(i, _)| bases[i].id.as_str());
+                let nearest = nearest_base(&bases, found.position).map(|i| bases[i].id.as_str());
                 collector.add_event(&event, &found, nearest);
             }
             Err(_) => unresolved.push((event.id.clone(), event.place.clone())),
@@ -391,12 +390,22 @@ fn sorted_bases(index: &PlaceIndex) -> Vec<&Place> {
 
 /// The nearest base to a position and the geodesic to it; ties go to the
 /// base first by id (the order of `bases`), so output is stable.
-fn nearest_base(bases: &[&Place], position: LatLon) -> Option<(usize, Geodesy)> {
-    bases
+fn nearest_base(bases: &[&Place], position: LatLon) -> Option<usize> {
+    let measured: Vec<Geodesy> = bases
         .iter()
         .map(|b| inverse(position, b.position))
+        .collect();
+    nearest_of(&measured)
+}
+
+/// The index of the shortest geodesic; ties go to the first (the base
+/// first by id), so output is stable.
+fn nearest_of(measured: &[Geodesy]) -> Option<usize> {
+    measured
+        .iter()
         .enumerate()
         .min_by(|a, b| a.1.distance_m.total_cmp(&b.1.distance_m))
+        .map(|(i, _)| i)
 }
 
 /// Every file name `build` can write, for removing what an earlier build
@@ -729,12 +738,7 @@ pub fn build_with_progress(
                 measured_at.entry(key).or_insert(m)
             }
         };
-        // Ties go to the base that sorts first by id, so output is stable.
-        let nearest = measured
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.distance_m.total_cmp(&b.1.distance_m))
-            .map(|(i, _)| i);
+        let nearest = nearest_of(measured);
         let nearest_base = nearest.map(|i| NearestBase {
             base: bases[i],
             distance_km: measured[i].distance_km(),

@@ -235,13 +235,19 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
     let count = |name: &str| report.counts.get(name).copied().unwrap_or(0);
     let formats: Vec<&str> = options.formats.iter().map(|f| f.name()).collect();
     let mut layers = vec![
-        format!("strikes {}", plural(count(files::STRIKES), "feature")),
-        format!("attacks {}", plural(count(files::ATTACKS), "feature")),
-        format!("bases {}", plural(count(files::BASES), "feature")),
+        format!(
+            "strikes {}",
+            super::plural(count(files::STRIKES), "feature")
+        ),
+        format!(
+            "attacks {}",
+            super::plural(count(files::ATTACKS), "feature")
+        ),
+        format!("bases {}", super::plural(count(files::BASES), "feature")),
     ];
     for name in [files::RINGS, files::LINKS, files::UNCERTAINTY] {
         if let Some(&n) = report.counts.get(name) {
-            layers.push(format!("{name} {}", plural(n, "feature")));
+            layers.push(format!("{name} {}", super::plural(n, "feature")));
         }
     }
     for path in &report.removed {
@@ -255,7 +261,7 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
         lines.extend(super::map::summary_lines(map, &svg));
     }
     let distances = match report.counts.get(files::DISTANCES) {
-        Some(&n) => format!("distances.csv {}", plural(n, "row")),
+        Some(&n) => format!("distances.csv {}", super::plural(n, "row")),
         None => "no distances.csv (--distances none)".to_string(),
     };
     lines.push(format!(
@@ -263,17 +269,9 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
         out.display(),
         layers.join(", "),
         formats.join(", "),
-        plural(count(files::UNRESOLVED), "row"),
+        super::plural(count(files::UNRESOLVED), "row"),
     ));
     lines
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// The largest ring radius accepted, km: a quarter of the way round the

@@ -82,3 +82,11 @@ pub fn print_line(out: &mut impl Write, line: &str) -> geoevents::Result<()> {
 pub fn stdout() -> io::LineWriter<io::StdoutLock<'static>> {
     io::LineWriter::new(io::stdout().lock())
 }
+
+/// "1 row", "2 rows".
+fn plural(n: impl TryInto<u64>, noun: &str) -> String {
+    match n.try_into().unwrap_or(u64::MAX) {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}

@@ -269,7 +269,7 @@ fn selection_lines(
     let skipped = selection.skipped().len();
     let mut lines = vec![format!(
         "{} read from {}: {} of {countries} and class {} ({skipped} of them with no place kind or no country), {} of other countries, {} of other classes",
-        plural(stats.lines, "row"),
+        super::plural(stats.lines, "row"),
         args.geonames.display(),
         selection.len() + skipped,
         classes.join(","),
@@ -286,8 +286,8 @@ fn selection_lines(
         lines.push(format!(
             "alternate names from {}: {} for {}{left}",
             path.display(),
-            plural(a.taken as u64, "name"),
-            plural(a.places as u64, "place")
+            super::plural(a.taken as u64, "name"),
+            super::plural(a.places as u64, "place")
         ));
     }
     lines
@@ -298,10 +298,10 @@ fn merge_lines(args: &ImportArgs, curated: usize, import: &Import) -> Vec<String
     let mut lines = vec![format!(
         "merged with {} ({}): {} kept, {} lost to a curated place, {} within the import, {} skipped",
         args.places.display(),
-        plural(curated as u64, "curated place"),
+        super::plural(curated as u64, "curated place"),
         count(Outcome::Kept),
         count(Outcome::CuratedWins),
-        plural(count(Outcome::Duplicate) as u64, "duplicate"),
+        super::plural(count(Outcome::Duplicate) as u64, "duplicate"),
         count(Outcome::Skipped),
     )];
     for (outcome, label) in [
@@ -326,20 +326,12 @@ fn merge_lines(args: &ImportArgs, curated: usize, import: &Import) -> Vec<String
     lines.push(match &args.out {
         Some(out) => format!(
             "wrote {} to {}; review them, then append them to the place table with: tail -n +2 {} >> {}",
-            plural(n as u64, "place"),
+            super::plural(n as u64, "place"),
             out.display(),
             out.display(),
             args.places.display()
         ),
-        None => format!("wrote {} to standard output", plural(n as u64, "place")),
+        None => format!("wrote {} to standard output", super::plural(n as u64, "place")),
     });
     lines
-}
-
-fn plural(n: u64, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
