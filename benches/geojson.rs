@@ -1,6 +1,8 @@
-//! GeoJSON feature throughput: building an event's feature
-//! (`event_feature`), serialising it with serde_json into a `Vec`, and a
-//! layer's `LayerWriter::write` (serialisation plus the running bbox).
+//! GeoJSON feature throughput: building an event's Feature
+//! (`EventRecord::feature`, what the non-GeoJSON formats take), serialising
+//! it with serde_json into a `Vec`, writing the event's JSON straight from
+//! the record (`EventRecord::write_json`, what the GeoJSON layers do), and a
+//! layer's `LayerWriter::write_event` (that plus the running bbox).
 //!
 //! Two sets of events: the bundled `events/events.csv` (long curated notes,
 //! ~2 KB per feature) and the same events with short notes (~60 bytes, as
@@ -19,7 +21,8 @@ use geoevents::distance::inverse;
 use geoevents::events::EventReader;
 use geoevents::geocode::PlaceIndex;
 use geoevents::model::{Event, PlaceKind};
-use geoevents::output::geojson::{event_feature, LayerWriter, NearestBase};
+use geoevents::output::event_record::EventRecord;
+use geoevents::output::geojson::{LayerWriter, NearestBase};
 use geoevents::places::read_places;
 
 use common::{config, repo_file};
@@ -59,45 +62,54 @@ fn bench_geojson(c: &mut Criterion) {
                 (e, found, nearest)
             })
             .collect();
-        let features: Vec<_> = resolved
+        let records: Vec<EventRecord> = resolved
             .iter()
-            .map(|(e, found, nearest)| event_feature(e, &extra, found, *nearest, 6))
+            .map(|(e, found, nearest)| EventRecord::new(e, &extra, found, *nearest, 6))
             .collect();
-        let bytes: usize = features
+        let bytes: usize = records
             .iter()
-            .map(|f| serde_json::to_vec(f).unwrap().len())
+            .map(|r| serde_json::to_vec(r.feature()).unwrap().len())
             .sum();
         eprintln!(
             "geojson/{label}: {} features, {} bytes each on average",
-            features.len(),
-            bytes / features.len()
+            records.len(),
+            bytes / records.len()
         );
 
         let mut group = c.benchmark_group(format!("geojson/{label}"));
         group.throughput(Throughput::Elements(resolved.len() as u64));
-        group.bench_function("event_feature", |b| {
+        group.bench_function("EventRecord::feature", |b| {
             b.iter(|| {
                 for (e, found, nearest) in &resolved {
-                    black_box(event_feature(e, &extra, found, *nearest, 6));
+                    black_box(EventRecord::new(e, &extra, found, *nearest, 6).feature());
                 }
             })
         });
         let mut sink: Vec<u8> = Vec::with_capacity(1 << 16);
-        group.bench_function("event_feature + serde_json to Vec", |b| {
+        group.bench_function("EventRecord::feature + serde_json to Vec", |b| {
             b.iter(|| {
                 for (e, found, nearest) in &resolved {
                     sink.clear();
-                    let feature = event_feature(e, &extra, found, *nearest, 6);
-                    serde_json::to_writer(&mut sink, &feature).unwrap();
+                    let record = EventRecord::new(e, &extra, found, *nearest, 6);
+                    serde_json::to_writer(&mut sink, record.feature()).unwrap();
+                    black_box(&sink);
+                }
+            })
+        });
+        group.bench_function("EventRecord::write_json to Vec", |b| {
+            b.iter(|| {
+                for r in &records {
+                    sink.clear();
+                    r.write_json(&mut sink).unwrap();
                     black_box(&sink);
                 }
             })
         });
         let mut layer = LayerWriter::new(std::io::sink(), "bench.geojson").unwrap();
-        group.bench_function("LayerWriter::write (built feature)", |b| {
+        group.bench_function("LayerWriter::write_event", |b| {
             b.iter(|| {
-                for f in &features {
-                    layer.write(black_box(f)).unwrap();
+                for r in &records {
+                    layer.write_event(black_box(r)).unwrap();
                 }
             })
         });

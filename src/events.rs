@@ -2,15 +2,18 @@
 //!
 //! [`EventReader`] checks the header once and then yields one validated
 //! [`Event`] at a time, so a file of millions of rows never has to fit in
-//! memory. Only the ids seen so far are kept, to catch duplicates.
+//! memory. Duplicate ids are caught in bounded memory when the file can be
+//! read twice ([`crate::seen_ids`]).
 
-use std::collections::HashMap;
+use std::collections::VecDeque;
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::{Event, EventKind};
 use crate::output::schema::OUTPUT_COLUMNS;
+use crate::seen_ids::{self, Seen, SeenIds};
 use crate::table::{CsvTable, Row};
 
 /// The columns every events file must have, in the bundled file's order.
@@ -68,18 +71,46 @@ fn is_safe_id(id: &str) -> bool {
         && !id.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// Suspects settled one reread each before the reader gives up on the
+/// filter; the filter's size makes even one unlikely.
+const MAX_REREADS: u32 = 16;
+
 /// Streams validated events from a CSV file.
 pub struct EventReader<R: Read> {
     table: CsvTable<R>,
     columns: [usize; EVENT_COLUMNS.len()],
     extra: Vec<usize>,
     extra_names: Vec<String>,
-    seen: HashMap<String, u64>,
+    seen: SeenIds,
+    /// Whether a duplicate has been confirmed: from then on the build fails
+    /// and writes nothing, so later suspects wait for one reread at the end
+    /// instead of a reread each.
+    duplicate_found: bool,
+    /// Suspects settled by a reread so far: past [`MAX_REREADS`] the filter
+    /// is too crowded for the file and the reader keeps every id instead.
+    rereads: u32,
+    /// Errors found after the last row (duplicates settled by the reread).
+    pending: VecDeque<Error>,
+    finished: bool,
+}
+
+impl EventReader<File> {
+    /// Opens an events file. Its ids are checked for duplicates in memory
+    /// that does not grow with the file: suspects are settled by reading
+    /// the file's ids again once the last row has been read.
+    pub fn open(path: &Path) -> Result<Self> {
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let bytes = file.metadata().map_err(|e| Error::io(path, e))?.len();
+        let mut reader = EventReader::new(path, file)?;
+        reader.seen = SeenIds::filtered(bytes);
+        Ok(reader)
+    }
 }
 
 impl<R: Read> EventReader<R> {
     /// Reads and checks the header: every column of [`EVENT_COLUMNS`] must be
-    /// there; any other column is carried through as text.
+    /// there; any other column is carried through as text. Every id is kept
+    /// to catch duplicates ([`EventReader::open`] does it in bounded memory).
     pub fn new(path: &Path, input: R) -> Result<Self> {
         let table = CsvTable::new(path, input, &EVENT_COLUMNS)?;
         let mut columns = [0usize; EVENT_COLUMNS.len()];
@@ -139,7 +170,11 @@ impl<R: Read> EventReader<R> {
             columns,
             extra,
             extra_names,
-            seen: HashMap::new(),
+            seen: SeenIds::exact(),
+            duplicate_found: false,
+            rereads: 0,
+            pending: VecDeque::new(),
+            finished: false,
         })
     }
 
@@ -158,23 +193,26 @@ impl<R: Read> EventReader<R> {
         self.table.bytes_read()
     }
 
-    fn parse(&mut self, row: Row) -> Result<Event> {
-        let field = |i: usize| row.fields[self.columns[i]].as_str();
+    fn parse(&mut self, mut row: Row) -> Result<Event> {
+        let columns = self.columns;
+        let id = row.fields[columns[0]].as_str();
+        let id_problem = if id.is_empty() {
+            Some("every event needs an id")
+        } else if !is_safe_id(id) {
+            Some("an id starts with a letter or digit and holds no spaces or control characters, so it is the same in every format")
+        } else {
+            None
+        };
+        if let Some(problem) = id_problem {
+            return Err(self.table.invalid(row.line, EVENT_COLUMNS[0], id, problem));
+        }
+        self.check_duplicate(id, row.line)?;
+
+        let field = |i: usize| row.fields[columns[i]].as_str();
         let invalid = |i: usize, problem: &str| {
             self.table
                 .invalid(row.line, EVENT_COLUMNS[i], field(i), problem)
         };
-
-        let id = field(0);
-        if id.is_empty() {
-            return Err(invalid(0, "every event needs an id"));
-        }
-        if !is_safe_id(id) {
-            return Err(invalid(
-                0,
-                "an id starts with a letter or digit and holds no spaces or control characters, so it is the same in every format",
-            ));
-        }
         if !is_iso_date(field(1)) {
             return Err(invalid(1, "expected a calendar date as YYYY-MM-DD"));
         }
@@ -204,33 +242,115 @@ impl<R: Read> EventReader<R> {
                 }
             }
         }
-        if let Some(&first_line) = self.seen.get(id) {
-            return Err(Error::DuplicateId {
-                path: self.table.path().to_path_buf(),
-                line: row.line,
-                id: id.to_string(),
-                first_line,
-            });
-        }
-        let event = Event {
+        // Valid: move the fields out of the row rather than copy them.
+        let mut take = |i: usize| std::mem::take(&mut row.fields[columns[i]]);
+        Ok(Event {
             line: row.line,
-            id: id.to_string(),
-            date: field(1).to_string(),
+            id: take(0),
+            date: take(1),
             kind,
-            subtype: field(3).to_string(),
-            actor: field(4).to_string(),
-            target: field(5).to_string(),
-            place: field(6).to_string(),
+            subtype: take(3),
+            actor: take(4),
+            target: take(5),
+            place: take(6),
             killed_low: counts[0],
             killed_high: counts[1],
             injured_low: counts[2],
             injured_high: counts[3],
-            sources: field(11).to_string(),
-            notes: field(12).to_string(),
-            extra: self.extra.iter().map(|&i| row.fields[i].clone()).collect(),
+            sources: take(11),
+            notes: take(12),
+            extra: self
+                .extra
+                .iter()
+                .map(|&i| std::mem::take(&mut row.fields[i]))
+                .collect(),
+        })
+    }
+
+    /// Records an id; a duplicate is an error naming the first line.
+    fn check_duplicate(&mut self, id: &str, line: u64) -> Result<()> {
+        let first_line = match self.seen.insert(id, line) {
+            Seen::New => None,
+            Seen::Repeat(first_line) => Some(first_line),
+            Seen::Suspect if self.rereads >= MAX_REREADS => {
+                self.keep_every_id(line)?;
+                match self.seen.insert(id, line) {
+                    Seen::Repeat(first_line) => Some(first_line),
+                    _ => None,
+                }
+            }
+            // Settled now, so that a duplicate never reaches the outputs.
+            Seen::Suspect if !self.duplicate_found => {
+                self.rereads += 1;
+                self.first_line_of(id, line)?
+            }
+            Seen::Suspect => {
+                self.seen.defer(id, line);
+                None
+            }
         };
-        self.seen.insert(event.id.clone(), row.line);
-        Ok(event)
+        if let Some(first_line) = first_line {
+            self.duplicate_found = true;
+            return Err(Error::DuplicateId {
+                path: self.table.path().to_path_buf(),
+                line,
+                id: id.to_string(),
+                first_line,
+            });
+        }
+        Ok(())
+    }
+
+    /// The ids of the rows the first read recorded (decoded, with a usable
+    /// id), read again from the start of the file.
+    fn reread_ids(&self) -> Result<impl Iterator<Item = (String, u64)>> {
+        let path = self.table.path();
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let mut table = CsvTable::new(path, file, &EVENT_COLUMNS)?;
+        let column = table.column(EVENT_COLUMNS[0])?;
+        Ok(std::iter::from_fn(move || loop {
+            if let Ok(mut row) = table.next_row()? {
+                let id = std::mem::take(&mut row.fields[column]);
+                if !id.is_empty() && is_safe_id(&id) {
+                    return Some((id, row.line));
+                }
+            }
+        }))
+    }
+
+    /// The line an id was first recorded on before `line`, by reading the
+    /// file again.
+    fn first_line_of(&self, id: &str, line: u64) -> Result<Option<u64>> {
+        Ok(self
+            .reread_ids()?
+            .take_while(|(_, l)| *l < line)
+            .find(|(other, _)| other == id)
+            .map(|(_, l)| l))
+    }
+
+    /// Switches to keeping every id, those before `line` read again.
+    fn keep_every_id(&mut self, line: u64) -> Result<()> {
+        let mut seen = SeenIds::exact();
+        for (id, l) in self.reread_ids()?.take_while(|(_, l)| *l < line) {
+            seen.insert(&id, l);
+        }
+        self.seen = seen;
+        Ok(())
+    }
+
+    /// Settles the suspects left at the end in one more read.
+    fn settle_suspects(&mut self) -> Result<()> {
+        let path = self.table.path().to_path_buf();
+        let confirmed = seen_ids::confirm(self.seen.suspects(), self.reread_ids()?);
+        for (line, id, first_line) in confirmed {
+            self.pending.push_back(Error::DuplicateId {
+                path: path.clone(),
+                line,
+                id,
+                first_line,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -238,8 +358,18 @@ impl<R: Read> Iterator for EventReader<R> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let row = self.table.next_row()?;
-        Some(row.and_then(|row| self.parse(row)))
+        if !self.finished {
+            if let Some(row) = self.table.next_row() {
+                return Some(row.and_then(|row| self.parse(row)));
+            }
+            self.finished = true;
+            if !self.seen.suspects().is_empty() {
+                if let Err(e) = self.settle_suspects() {
+                    self.pending.push_back(e);
+                }
+            }
+        }
+        self.pending.pop_front().map(Err)
     }
 }
 
@@ -274,6 +404,66 @@ mod tests {
     use super::*;
 
     const HEADER: &str = "id,date,kind,subtype,actor,target,place,killed_low,killed_high,injured_low,injured_high,sources,notes";
+
+    /// Reads a file through a filter of the minimum size, crowded enough
+    /// at tens of thousands of ids to raise false suspects.
+    fn read_crowded(text: &str) -> Vec<Result<Event>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut reader = EventReader::open(&path).unwrap();
+        reader.seen = SeenIds::filtered(0);
+        reader.collect()
+    }
+
+    #[test]
+    fn a_crowded_filter_falls_back_to_keeping_every_id() {
+        let mut text = format!("{HEADER}\n");
+        for i in 0..60_000 {
+            text.push_str(&format!("e{i},2024-01-02,strike,,,,X,,,,,,\n"));
+        }
+        // Line 60 002 repeats line 12; line 60 003 repeats line 60 001. The
+        // filter is so crowded that the reader soon keeps every id instead.
+        text.push_str("e10,2024-01-02,strike,,,,X,,,,,,\n");
+        text.push_str("e59999,2024-01-02,strike,,,,X,,,,,,\n");
+        text.push_str("e60000,2024-01-02,strike,,,,X,,,,,,\n");
+        let results = read_crowded(&text);
+        let ok = results.iter().filter(|r| r.is_ok()).count();
+        let errors: Vec<String> = results
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+            .collect();
+        assert_eq!(ok, 60_001, "every row but the two repeats");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("line 60002") && errors[0].contains("line 12)"));
+        assert!(errors[1].contains("line 60003") && errors[1].contains("line 60001)"));
+    }
+
+    #[test]
+    fn suspects_are_settled_at_once_then_at_the_end() {
+        let mut text = format!("{HEADER}\n");
+        for i in 0..3000 {
+            text.push_str(&format!("e{i},2024-01-02,strike,,,,X,,,,,,\n"));
+        }
+        for repeat in ["e5", "e2999", "e7"] {
+            text.push_str(&format!("{repeat},2024-01-02,strike,,,,X,,,,,,\n"));
+        }
+        let results = read_crowded(&text);
+        let errors: Vec<String> = results
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+            .collect();
+        // After the first duplicate the later repeats still come through as
+        // events (a build stops writing at the first error) and are
+        // reported after the last row.
+        assert_eq!(results.len() - errors.len(), 3002);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        // The first at its row; the later two once the file has been read.
+        assert!(errors[0].contains("line 3002") && errors[0].contains("line 7)"));
+        assert!(errors[1].contains("line 3003") && errors[1].contains("line 3001)"));
+        assert!(errors[2].contains("line 3004") && errors[2].contains("line 9)"));
+        assert!(results[3000].is_err(), "reported in the place of its row");
+    }
 
     fn read(text: &str) -> Vec<Result<Event>> {
         match EventReader::new(Path::new("events.csv"), text.as_bytes()) {

@@ -36,10 +36,12 @@ pub mod gazetteer;
 pub mod geocode;
 pub mod map;
 pub mod model;
+pub mod nearest;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod places;
+pub mod seen_ids;
 pub mod shapes;
 pub mod table;
 

@@ -19,11 +19,13 @@ use crate::map::collect::MapCollector;
 use crate::map::credits::Publishers;
 use crate::map::{credit, draw, Drawing, MapData, MapOptions};
 use crate::model::{EventKind, LatLon, Place, PlaceKind};
+use crate::nearest::{nearest_of, BaseIndex};
 use crate::output::analytic::{
     link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
 };
 use crate::output::documents::Documents;
-use crate::output::geojson::{base_feature, event_feature, LayerWriter, NearestBase};
+use crate::output::event_record::EventRecord;
+use crate::output::geojson::{base_feature, LayerWriter, NearestBase};
 use crate::output::layer::{Format, Layer};
 use crate::output::preview::{self, write_preview_credited, PreviewLayer};
 use crate::output::schema::{
@@ -306,11 +308,11 @@ pub struct MapJob {
 /// every event whose place resolved (`build` lists the others).
 pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<MapData> {
     let index = load_place_index(places)?;
-    let reader = EventReader::new(events, open(events)?)?;
+    let reader = EventReader::open(events)?;
     let publishers = load_publishers(sources, events)?;
-    let bases = sorted_bases(&index);
+    let base_index = BaseIndex::new(sorted_bases(&index));
     let mut collector = MapCollector::default();
-    for base in &bases {
+    for base in base_index.bases() {
         collector.add_base(base);
     }
     let mut errors = RowErrors::default();
@@ -326,7 +328,9 @@ pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<
         };
         match resolver.resolve(&event.place) {
             Ok(found) => {
-                let nearest = nearest_base(&bases, found.position).map(|i| bases[i].id.as_str());
+                let nearest = base_index
+                    .nearest(found.position)
+                    .map(|(i, _)| base_index.bases()[i].id.as_str());
                 collector.add_event(&event, &found, nearest);
             }
             Err(_) => unresolved.push((event.id.clone(), event.place.clone())),
@@ -388,24 +392,41 @@ fn sorted_bases(index: &PlaceIndex) -> Vec<&Place> {
     bases
 }
 
-/// The nearest base to a position and the geodesic to it; ties go to the
-/// base first by id (the order of `bases`), so output is stable.
-fn nearest_base(bases: &[&Place], position: LatLon) -> Option<usize> {
-    let measured: Vec<Geodesy> = bases
-        .iter()
-        .map(|b| inverse(position, b.position))
-        .collect();
-    nearest_of(&measured)
+/// What was measured from one position: the geodesic to every base, or
+/// only to the nearest when no output wants the rest.
+struct Measured {
+    nearest: Option<usize>,
+    /// (base index, geodesic), in base order.
+    pairs: Vec<(usize, Geodesy)>,
 }
 
-/// The index of the shortest geodesic; ties go to the first (the base
-/// first by id), so output is stable.
-fn nearest_of(measured: &[Geodesy]) -> Option<usize> {
-    measured
-        .iter()
-        .enumerate()
-        .min_by(|a, b| a.1.distance_m.total_cmp(&b.1.distance_m))
-        .map(|(i, _)| i)
+impl Measured {
+    fn at(index: &BaseIndex<'_>, position: LatLon, all: bool) -> Self {
+        if all {
+            let pairs: Vec<(usize, Geodesy)> = index
+                .bases()
+                .iter()
+                .map(|b| inverse(position, b.position))
+                .enumerate()
+                .collect();
+            let nearest = nearest_of(pairs.iter().map(|(_, g)| *g)).map(|(i, _)| i);
+            Measured { nearest, pairs }
+        } else {
+            let pairs: Vec<(usize, Geodesy)> = index.nearest(position).into_iter().collect();
+            Measured {
+                nearest: pairs.first().map(|(i, _)| *i),
+                pairs,
+            }
+        }
+    }
+
+    fn nearest_geodesy(&self) -> Option<(usize, &Geodesy)> {
+        let i = self.nearest?;
+        self.pairs
+            .iter()
+            .find(|(j, _)| *j == i)
+            .map(|(j, g)| (*j, g))
+    }
 }
 
 /// Every file name `build` can write, for removing what an earlier build
@@ -557,7 +578,7 @@ pub fn build_with_progress(
 ) -> Result<BuildReport> {
     let index = load_place_index(&options.places)?;
     let total_bytes = std::fs::metadata(&options.events).map_or(0, |m| m.len());
-    let mut events = EventReader::new(&options.events, open(&options.events)?)?;
+    let mut events = EventReader::open(&options.events)?;
     // The map and the preview's credit line both need who published what.
     let drawn = options.map.is_some() || options.preview;
     let publishers = match drawn {
@@ -566,7 +587,8 @@ pub fn build_with_progress(
     };
     let mut collector = drawn.then(MapCollector::default);
     let extra_columns = events.extra_columns().to_vec();
-    let bases = sorted_bases(&index);
+    let base_index = BaseIndex::new(sorted_bases(&index));
+    let bases = base_index.bases();
 
     let mut out = OutputDir::create(&options.out)?;
     let swept = out.sweep_abandoned()?;
@@ -652,7 +674,7 @@ pub fn build_with_progress(
             swept.join(", ")
         ));
     }
-    for base in &bases {
+    for base in bases {
         base_layer.write(&base_feature(base, options.precision))?;
         if let Some(c) = &mut collector {
             c.add_base(base);
@@ -671,7 +693,8 @@ pub fn build_with_progress(
     }
     let mut errors = RowErrors::default();
     let mut resolver = CachedResolver::new(&index);
-    let mut measured_at: std::collections::HashMap<(u64, u64), Vec<Geodesy>> =
+    let measure_all = distance_mode == Distances::All || options.links == Links::All;
+    let mut measured_at: std::collections::HashMap<(u64, u64), Measured> =
         std::collections::HashMap::new();
     while let Some(event) = events.next() {
         let event = match event {
@@ -725,25 +748,22 @@ pub fn build_with_progress(
 
         // Events share a few thousand positions: measure each once.
         let key = (found.position.lat.to_bits(), found.position.lon.to_bits());
-        let measured: &[Geodesy] = match measured_at.get(&key) {
+        let measured: &Measured = match measured_at.get(&key) {
             Some(m) => m,
             None => {
-                let m: Vec<Geodesy> = bases
-                    .iter()
-                    .map(|b| inverse(found.position, b.position))
-                    .collect();
+                let m = Measured::at(&base_index, found.position, measure_all);
                 if measured_at.len() >= crate::geocode::RESOLUTION_CACHE_SIZE {
                     measured_at.clear();
                 }
                 measured_at.entry(key).or_insert(m)
             }
         };
-        let nearest = nearest_of(measured);
-        let nearest_base = nearest.map(|i| NearestBase {
+        let nearest = measured.nearest;
+        let nearest_base = measured.nearest_geodesy().map(|(i, g)| NearestBase {
             base: bases[i],
-            distance_km: measured[i].distance_km(),
+            distance_km: g.distance_km(),
         });
-        let feature = event_feature(
+        let record = EventRecord::new(
             &event,
             &extra_columns,
             &found,
@@ -762,11 +782,11 @@ pub fn build_with_progress(
             }
         }
         match event.kind {
-            EventKind::Attack => attacks.write(&feature)?,
+            EventKind::Attack => attacks.write_event(&record)?,
             EventKind::Strike => {
-                strikes.write(&feature)?;
-                for (i, (base, g)) in bases.iter().zip(measured).enumerate() {
-                    let is_nearest = Some(i) == nearest;
+                strikes.write_event(&record)?;
+                for (i, g) in &measured.pairs {
+                    let (base, is_nearest) = (bases[*i], Some(*i) == nearest);
                     if let Some(table) = &mut distances {
                         if is_nearest || distance_mode == Distances::All {
                             write_distance(table, &event, &found, base, g, is_nearest)?;

@@ -40,8 +40,8 @@ pub use merge::{Decision, Other, Outcome, SAME_PLACE_M};
 
 use crate::error::Result;
 use crate::model::{Place, PlaceKind};
-use crate::output::csv_layer::neutralize;
 use crate::output::tables::TableWriter;
+use crate::output::value::neutralize;
 use crate::places::PLACE_COLUMNS;
 use crate::table::RowErrors;
 use geonames::{AlternateName, AlternateNamesReader, GeoName, GeoNamesReader};
@@ -599,7 +599,7 @@ pub fn write_report<W: Write>(out: W, name: &str, decisions: &[Decision]) -> Res
         let (other_id, other_name, km) = match &d.other {
             Some(o) => (
                 o.id.as_str(),
-                neutralize(&o.name),
+                neutralize(&o.name).into_owned(),
                 format!("{:.1}", o.distance_m / 1000.0),
             ),
             None => ("", String::new(), String::new()),

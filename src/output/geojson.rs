@@ -8,18 +8,18 @@
 
 use std::io::Write;
 
-use geojson::{feature::Id, Feature, Geometry, JsonObject, JsonValue};
+use geojson::{feature::Id, Feature, Geometry, JsonObject};
 use serde_json::json;
 
-use super::geometry::{bbox, union};
+use super::event_record::EventRecord;
+use super::geometry::{bbox, grow_bbox, union};
 use super::layer::FeatureSink;
 use super::round_coordinate;
 #[cfg(doc)]
 use super::schema::POINT_STYLE_FIELDS;
 use super::style::{LayerStyle, BASES};
 use crate::error::{Error, Result};
-use crate::geocode::Resolved;
-use crate::model::{Event, LatLon, Place};
+use crate::model::{LatLon, Place};
 
 /// The nearest base to an event and the geodesic distance to it.
 #[derive(Clone, Copy, Debug)]
@@ -53,15 +53,30 @@ impl<W: Write> LayerWriter<W> {
 
     /// Writes a feature; its coordinates grow the bbox.
     pub fn write(&mut self, feature: &Feature) -> Result<()> {
-        let sep: &[u8] = if self.features == 0 { b"\n" } else { b",\n" };
-        self.out
-            .write_all(sep)
-            .map_err(|e| Error::io(&self.name, e))?;
+        self.separate()?;
         serde_json::to_writer(&mut self.out, feature)
             .map_err(|e| Error::io(&self.name, e.into()))?;
-        self.features += 1;
         self.bbox = union(self.bbox, bbox(feature));
         Ok(())
+    }
+
+    /// Writes an event without building its Feature.
+    pub fn write_event(&mut self, record: &EventRecord<'_>) -> Result<()> {
+        self.separate()?;
+        record
+            .write_json(&mut self.out)
+            .map_err(|e| Error::io(&self.name, e))?;
+        self.bbox = grow_bbox(self.bbox, [record.point()]);
+        Ok(())
+    }
+
+    /// The line break (and comma) before a feature.
+    fn separate(&mut self) -> Result<()> {
+        let sep: &[u8] = if self.features == 0 { b"\n" } else { b",\n" };
+        self.features += 1;
+        self.out
+            .write_all(sep)
+            .map_err(|e| Error::io(&self.name, e))
     }
 
     /// Features written so far.
@@ -95,74 +110,6 @@ pub fn point_geometry(position: LatLon, decimals: u8) -> Geometry {
         round_coordinate(position.lon, decimals),
         round_coordinate(position.lat, decimals),
     ])
-}
-
-fn count(value: Option<u32>) -> JsonValue {
-    value.map_or(JsonValue::Null, JsonValue::from)
-}
-
-/// The feature for a geocoded event. Property order: the event's fields, its
-/// extra columns, then what geocoding and measuring found.
-pub fn event_feature(
-    event: &Event,
-    extra_columns: &[String],
-    found: &Resolved<'_>,
-    nearest: Option<NearestBase<'_>>,
-    decimals: u8,
-) -> Feature {
-    let mut p = JsonObject::new();
-    p.insert("date".into(), event.date.clone().into());
-    p.insert("kind".into(), event.kind.as_str().into());
-    p.insert("subtype".into(), event.subtype.clone().into());
-    p.insert("actor".into(), event.actor.clone().into());
-    p.insert("target".into(), event.target.clone().into());
-    p.insert("place".into(), event.place.clone().into());
-    p.insert("killed_low".into(), count(event.killed_low));
-    p.insert("killed_high".into(), count(event.killed_high));
-    p.insert("injured_low".into(), count(event.injured_low));
-    p.insert("injured_high".into(), count(event.injured_high));
-    p.insert("sources".into(), event.sources.clone().into());
-    p.insert("notes".into(), event.notes.clone().into());
-    for (name, value) in extra_columns.iter().zip(&event.extra) {
-        p.insert(name.clone(), value.clone().into());
-    }
-    p.insert("place_id".into(), found.place.id.clone().into());
-    p.insert("place_name".into(), found.place.name.clone().into());
-    p.insert("place_kind".into(), found.place.kind.as_str().into());
-    p.insert("match".into(), found.match_kind.as_str().into());
-    p.insert("score".into(), found.score.into());
-    p.insert("relation".into(), found.relation.text().into());
-    p.insert("precision".into(), found.precision.as_str().into());
-    p.insert(
-        "geo_precision".into(),
-        found.precision.acled_geo_precision().into(),
-    );
-    p.insert(
-        "where_prec".into(),
-        found.precision.ucdp_where_prec().into(),
-    );
-    p.insert("uncertainty_m".into(), found.uncertainty_m.into());
-    p.insert(
-        "nearest_base_id".into(),
-        nearest.map_or(JsonValue::Null, |n| n.base.id.clone().into()),
-    );
-    p.insert(
-        "nearest_base_km".into(),
-        nearest.map_or(JsonValue::Null, |n| round3(n.distance_km).into()),
-    );
-    let title = format!("{}, {}", found.place.name, event.date);
-    insert_point_style(
-        &mut p,
-        title,
-        LayerStyle::for_event_kind(event.kind.as_str()),
-    );
-    Feature {
-        bbox: None,
-        geometry: Some(point_geometry(found.position, decimals)),
-        id: Some(Id::String(event.id.clone())),
-        properties: Some(p),
-        foreign_members: None,
-    }
 }
 
 /// The feature for a base from the place table.
@@ -204,6 +151,10 @@ impl<W: Write> FeatureSink for LayerWriter<W> {
         LayerWriter::write(self, feature)
     }
 
+    fn write_event(&mut self, record: &EventRecord<'_>) -> Result<()> {
+        LayerWriter::write_event(self, record)
+    }
+
     fn finish(self: Box<Self>) -> Result<()> {
         LayerWriter::finish(*self).map(drop)
     }
@@ -213,7 +164,7 @@ impl<W: Write> FeatureSink for LayerWriter<W> {
 mod tests {
     use super::*;
     use crate::geocode::PlaceIndex;
-    use crate::model::{EventKind, PlaceKind};
+    use crate::model::{Event, EventKind, PlaceKind};
     use crate::output::schema::{base_fields, event_fields, Field};
 
     fn place() -> Place {
@@ -264,10 +215,11 @@ mod tests {
             extra: vec!["v".into()],
         };
         let extra = vec!["desk".to_string()];
-        let feature = event_feature(&event, &extra, &found, None, 6);
+        let record = EventRecord::new(&event, &extra, &found, None, 6);
+        let feature = record.feature();
         let names =
             |fields: Vec<Field>| -> Vec<String> { fields.into_iter().map(|f| f.name).collect() };
-        assert_eq!(keys(&feature), names(event_fields(&extra)));
+        assert_eq!(keys(feature), names(event_fields(&extra)));
         assert_eq!(keys(&base_feature(&place(), 6)), names(base_fields()));
     }
 

@@ -33,6 +33,7 @@ use super::label::feature_id;
 use super::layer::FeatureSink;
 use super::schema::{Field, FieldType};
 use super::tables::TableSink;
+use super::value::Prop;
 use crate::error::{Error, Result};
 
 /// `application_id`: "GPKG".
@@ -462,8 +463,11 @@ pub struct GpkgTable {
 }
 
 impl TableSink for GpkgTable {
-    fn write_row(&mut self, values: &[JsonValue]) -> Result<()> {
-        let values = values.iter().map(|v| sql_value(Some(v))).collect();
+    fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
+        let values = values
+            .iter()
+            .map(|v| sql_value(Some(&v.to_json())))
+            .collect();
         self.inner.borrow_mut().insert(self.table, values).map(drop)
     }
 

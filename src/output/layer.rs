@@ -8,6 +8,7 @@ use geojson::{Feature, GeometryValue};
 
 use super::csv_layer::{write_sidecars, CsvLayerWriter};
 use super::documents::Documents;
+use super::event_record::EventRecord;
 use super::geojson::LayerWriter;
 use super::schema::Field;
 use super::seq::SeqWriter;
@@ -83,6 +84,10 @@ impl fmt::Display for Format {
 pub trait FeatureSink {
     /// Writes one point feature.
     fn write(&mut self, feature: &Feature) -> Result<()>;
+    /// Writes an event; formats that can write it without a Feature do.
+    fn write_event(&mut self, record: &EventRecord<'_>) -> Result<()> {
+        self.write(record.feature())
+    }
     /// Completes the file (closing brackets, bbox) and flushes it.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -154,6 +159,15 @@ impl Layer {
     pub fn write(&mut self, feature: &Feature) -> Result<()> {
         for sink in &mut self.sinks {
             sink.write(feature)?;
+        }
+        self.features += 1;
+        Ok(())
+    }
+
+    /// Writes an event to every format.
+    pub fn write_event(&mut self, record: &EventRecord<'_>) -> Result<()> {
+        for sink in &mut self.sinks {
+            sink.write_event(record)?;
         }
         self.features += 1;
         Ok(())

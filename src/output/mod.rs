@@ -5,6 +5,7 @@ pub mod analytic;
 pub mod csv_layer;
 pub mod datawrapper;
 pub mod documents;
+pub mod event_record;
 pub mod geojson;
 pub mod geometry;
 pub mod gpkg;
@@ -16,6 +17,7 @@ pub mod schema;
 pub mod seq;
 pub mod style;
 pub mod tables;
+pub mod value;
 
 use std::fs::{self, File};
 use std::io::BufWriter;

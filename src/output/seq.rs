@@ -9,6 +9,7 @@ use std::io::Write;
 
 use geojson::Feature;
 
+use super::event_record::EventRecord;
 use super::layer::FeatureSink;
 use crate::error::{Error, Result};
 
@@ -28,13 +29,26 @@ impl<W: Write> SeqWriter<W> {
     }
 }
 
+impl<W: Write> SeqWriter<W> {
+    fn end_line(&mut self) -> Result<()> {
+        self.out
+            .write_all(b"\n")
+            .map_err(|e| Error::io(&self.name, e))
+    }
+}
+
 impl<W: Write> FeatureSink for SeqWriter<W> {
     fn write(&mut self, feature: &Feature) -> Result<()> {
         serde_json::to_writer(&mut self.out, feature)
             .map_err(|e| Error::io(&self.name, e.into()))?;
-        self.out
-            .write_all(b"\n")
-            .map_err(|e| Error::io(&self.name, e))
+        self.end_line()
+    }
+
+    fn write_event(&mut self, record: &EventRecord<'_>) -> Result<()> {
+        record
+            .write_json(&mut self.out)
+            .map_err(|e| Error::io(&self.name, e))?;
+        self.end_line()
     }
 
     fn finish(mut self: Box<Self>) -> Result<()> {

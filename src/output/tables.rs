@@ -4,12 +4,11 @@
 
 use std::io::Write;
 
-use geojson::JsonValue;
-
-use super::csv_layer::{cell, write_sidecars};
+use super::csv_layer::write_sidecars;
 use super::geojson::round3;
 use super::gpkg::GeoPackage;
 use super::schema::Field;
+use super::value::Prop;
 use super::OutputDir;
 use crate::distance::{compass16, distance_range_m, Geodesy};
 use crate::error::{Error, Result};
@@ -19,7 +18,7 @@ use crate::model::{Event, Place};
 /// Something a table's rows are written to, one at a time.
 pub trait TableSink {
     /// Writes one row, a value per field of the table.
-    fn write_row(&mut self, values: &[JsonValue]) -> Result<()>;
+    fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()>;
     /// Completes and flushes the output.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -51,7 +50,7 @@ impl Table {
     }
 
     /// Writes a row to every output.
-    pub fn write_row(&mut self, values: &[JsonValue]) -> Result<()> {
+    pub fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
         for sink in &mut self.sinks {
             sink.write_row(values)?;
         }
@@ -120,10 +119,17 @@ impl<W: Write> TableWriter<W> {
 }
 
 impl<W: Write> TableSink for TableWriter<W> {
-    fn write_row(&mut self, values: &[JsonValue]) -> Result<()> {
-        let cells: Vec<String> = values.iter().map(|v| cell(Some(v))).collect();
-        let fields: Vec<&str> = cells.iter().map(String::as_str).collect();
-        TableWriter::write_row(self, &fields)
+    fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
+        for value in values {
+            self.out
+                .write_field(value.csv_cell().as_bytes())
+                .map_err(|e| Error::io(&self.name, e.into()))?;
+        }
+        self.out
+            .write_record(None::<&[u8]>)
+            .map_err(|e| Error::io(&self.name, e.into()))?;
+        self.rows += 1;
+        Ok(())
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
@@ -152,35 +158,35 @@ pub fn write_distance(
         f64::from(base.uncertainty_m),
     );
     let (bearing, compass) = match g.bearing_deg {
-        Some(b) => (JsonValue::from(round1(b)), compass16(b).into()),
-        None => (JsonValue::Null, JsonValue::Null),
+        Some(b) => (Prop::Real(round1(b)), Prop::Text(compass16(b))),
+        None => (Prop::Null, Prop::Null),
     };
     table.write_row(&[
-        strike.id.as_str().into(),
-        strike.date.as_str().into(),
-        found.place.id.as_str().into(),
-        found.precision.as_str().into(),
-        base.id.as_str().into(),
-        base.name.as_str().into(),
-        round3(g.distance_km()).into(),
-        round3(g.distance_nmi()).into(),
+        Prop::Text(&strike.id),
+        Prop::Text(&strike.date),
+        Prop::Text(&found.place.id),
+        Prop::Text(found.precision.as_str()),
+        Prop::Text(&base.id),
+        Prop::Text(&base.name),
+        Prop::Real(round3(g.distance_km())),
+        Prop::Real(round3(g.distance_nmi())),
         bearing,
         compass,
-        round3(min_m / 1000.0).into(),
-        round3(max_m / 1000.0).into(),
-        nearest.into(),
+        Prop::Real(round3(min_m / 1000.0)),
+        Prop::Real(round3(max_m / 1000.0)),
+        Prop::Bool(nearest),
     ])
 }
 
 /// Writes one `unresolved` row.
 pub fn write_unresolved(table: &mut Table, event: &Event, why: &Unresolved<'_>) -> Result<()> {
     table.write_row(&[
-        event.id.as_str().into(),
-        event.line.into(),
-        event.kind.as_str().into(),
-        event.date.as_str().into(),
-        event.place.as_str().into(),
-        why.reason.as_str().into(),
-        why.candidates_text().into(),
+        Prop::Text(&event.id),
+        Prop::Int(event.line),
+        Prop::Text(event.kind.as_str()),
+        Prop::Text(&event.date),
+        Prop::Text(&event.place),
+        Prop::Text(why.reason.as_str()),
+        Prop::Owned(why.candidates_text()),
     ])
 }

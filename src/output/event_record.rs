@@ -1,0 +1,243 @@
+//! A geocoded event on its way to the layers, and its GeoJSON written
+//! straight from the event.
+//!
+//! Building a [`Feature`] means a map of some thirty owned keys and values
+//! per event, which dominated the build's time at a million events. The
+//! GeoJSON writers (the lean build's only format) therefore write an event
+//! from [`EventRecord::write_json`] without building one; the other formats
+//! take [`EventRecord::feature`], built once per event and only when one of
+//! them is open. Both walk the same property list ([`EventRecord::visit`]),
+//! and a test holds their bytes equal.
+
+use std::cell::OnceCell;
+use std::io::{self, Write};
+
+use geojson::{feature::Id, Feature, JsonObject};
+
+use super::geojson::{point_geometry, round3, NearestBase};
+use super::round_coordinate;
+use super::style::LayerStyle;
+use super::value::{json, Prop};
+use crate::geocode::Resolved;
+use crate::model::Event;
+
+/// A geocoded event and what was measured for it.
+pub struct EventRecord<'a> {
+    /// The event as read.
+    pub event: &'a Event,
+    /// The names of the events file's extra columns.
+    pub extra_columns: &'a [String],
+    /// Where geocoding put it.
+    pub found: &'a Resolved<'a>,
+    /// The nearest base, when there are bases.
+    pub nearest: Option<NearestBase<'a>>,
+    /// Decimals of the coordinates.
+    pub decimals: u8,
+    feature: OnceCell<Feature>,
+}
+
+impl<'a> EventRecord<'a> {
+    /// A record; nothing is built until a format asks.
+    pub fn new(
+        event: &'a Event,
+        extra_columns: &'a [String],
+        found: &'a Resolved<'a>,
+        nearest: Option<NearestBase<'a>>,
+        decimals: u8,
+    ) -> Self {
+        EventRecord {
+            event,
+            extra_columns,
+            found,
+            nearest,
+            decimals,
+            feature: OnceCell::new(),
+        }
+    }
+
+    /// Calls `f` with each property in the layer's field order: the event's
+    /// fields, its extra columns, then what geocoding and measuring found.
+    pub fn visit(&self, mut f: impl FnMut(&str, Prop<'_>)) {
+        let (e, found) = (self.event, self.found);
+        f("date", Prop::Text(&e.date));
+        f("kind", Prop::Text(e.kind.as_str()));
+        f("subtype", Prop::Text(&e.subtype));
+        f("actor", Prop::Text(&e.actor));
+        f("target", Prop::Text(&e.target));
+        f("place", Prop::Text(&e.place));
+        f("killed_low", Prop::count(e.killed_low));
+        f("killed_high", Prop::count(e.killed_high));
+        f("injured_low", Prop::count(e.injured_low));
+        f("injured_high", Prop::count(e.injured_high));
+        f("sources", Prop::Text(&e.sources));
+        f("notes", Prop::Text(&e.notes));
+        for (name, value) in self.extra_columns.iter().zip(&e.extra) {
+            f(name, Prop::Text(value));
+        }
+        f("place_id", Prop::Text(&found.place.id));
+        f("place_name", Prop::Text(&found.place.name));
+        f("place_kind", Prop::Text(found.place.kind.as_str()));
+        f("match", Prop::Text(found.match_kind.as_str()));
+        f("score", Prop::Real(found.score));
+        f("relation", Prop::Owned(found.relation.text()));
+        f("precision", Prop::Text(found.precision.as_str()));
+        let precision = found.precision;
+        f(
+            "geo_precision",
+            Prop::Int(precision.acled_geo_precision().into()),
+        );
+        f("where_prec", Prop::Int(precision.ucdp_where_prec().into()));
+        f("uncertainty_m", Prop::Int(found.uncertainty_m.into()));
+        match self.nearest {
+            Some(n) => {
+                f("nearest_base_id", Prop::Text(&n.base.id));
+                f("nearest_base_km", Prop::Real(round3(n.distance_km)));
+            }
+            None => {
+                f("nearest_base_id", Prop::Null);
+                f("nearest_base_km", Prop::Null);
+            }
+        }
+        let style = LayerStyle::for_event_kind(e.kind.as_str());
+        f(
+            "title",
+            Prop::Owned(format!("{}, {}", found.place.name, e.date)),
+        );
+        f("marker-color", Prop::Text(style.colour));
+        f("marker-symbol", Prop::Text(style.marker_symbol));
+        f("marker-size", Prop::Text(style.marker_size));
+    }
+
+    /// The event as a GeoJSON Feature (built on the first call).
+    pub fn feature(&self) -> &Feature {
+        self.feature.get_or_init(|| {
+            let mut p = JsonObject::new();
+            self.visit(|name, value| {
+                p.insert(name.to_string(), value.to_json());
+            });
+            Feature {
+                bbox: None,
+                geometry: Some(point_geometry(self.found.position, self.decimals)),
+                id: Some(Id::String(self.event.id.clone())),
+                properties: Some(p),
+                foreign_members: None,
+            }
+        })
+    }
+
+    /// The point's `[lon, lat]`, rounded as written.
+    pub fn point(&self) -> [f64; 2] {
+        let p = self.found.position;
+        [
+            round_coordinate(p.lon, self.decimals),
+            round_coordinate(p.lat, self.decimals),
+        ]
+    }
+
+    /// Writes the Feature as compact JSON, byte for byte what serde_json
+    /// writes for [`EventRecord::feature`].
+    pub fn write_json<W: Write>(&self, out: &mut W) -> io::Result<()> {
+        let [x, y] = self.point();
+        out.write_all(br#"{"type":"Feature","geometry":{"type":"Point","coordinates":["#)?;
+        json(out, &x)?;
+        out.write_all(b",")?;
+        json(out, &y)?;
+        out.write_all(br#"]},"id":"#)?;
+        json(out, &self.event.id)?;
+        out.write_all(br#","properties":{"#)?;
+        let mut result = Ok(());
+        let mut first = true;
+        self.visit(|name, value| {
+            if result.is_err() {
+                return;
+            }
+            result = (|| {
+                if !first {
+                    out.write_all(b",")?;
+                }
+                first = false;
+                json(out, name)?;
+                out.write_all(b":")?;
+                value.write_json(out)
+            })();
+        });
+        result?;
+        out.write_all(b"}}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geocode::PlaceIndex;
+    use crate::model::{EventKind, LatLon, Place, PlaceKind};
+
+    fn place(id: &str, kind: PlaceKind, lat: f64) -> Place {
+        Place {
+            id: id.into(),
+            name: format!("Name \"{id}\"\u{7}\u{1F600}"),
+            kind,
+            aliases: vec![],
+            name_ar: String::new(),
+            position: LatLon::new(lat, -0.000_000_1).unwrap(),
+            admin1: String::new(),
+            country: "Iraq".into(),
+            uncertainty_m: 100,
+            source: "s".into(),
+            line: 2,
+        }
+    }
+
+    fn event(place: &str, notes: &str) -> Event {
+        Event {
+            line: 2,
+            id: "e-1".into(),
+            date: "2024-01-24".into(),
+            kind: EventKind::Attack,
+            subtype: "drone".into(),
+            actor: "A\\B".into(),
+            target: String::new(),
+            place: place.into(),
+            killed_low: Some(0),
+            killed_high: Some(2_147_483_647),
+            injured_low: None,
+            injured_high: Some(3),
+            sources: "a.txt;b.txt".into(),
+            notes: notes.into(),
+            extra: vec!["x\ty".into(), "</script>".into()],
+        }
+    }
+
+    #[test]
+    fn written_json_is_the_features_json() {
+        let base = place("base", PlaceKind::Base, 33.123_456_789);
+        let index = PlaceIndex::new(vec![base.clone(), place("town", PlaceKind::Town, -0.5)]);
+        let extra = vec!["desk".to_string(), "Ünïcode \"col\"".to_string()];
+        for (text, notes) in [
+            ("base", "plain"),
+            ("near town", "line\nbreak \u{0} \u{1f} \u{7f} \u{2028} é"),
+            ("20 km south of base", ""),
+        ] {
+            let found = index.resolve(text).unwrap();
+            let e = event(text, notes);
+            for nearest in [
+                None,
+                Some(NearestBase {
+                    base: &base,
+                    distance_km: 12.345_678,
+                }),
+            ] {
+                for decimals in [0, 3, 6] {
+                    let record = EventRecord::new(&e, &extra, &found, nearest, decimals);
+                    let mut direct = Vec::new();
+                    record.write_json(&mut direct).unwrap();
+                    let via_feature = serde_json::to_vec(record.feature()).unwrap();
+                    assert_eq!(
+                        String::from_utf8(direct).unwrap(),
+                        String::from_utf8(via_feature).unwrap()
+                    );
+                }
+            }
+        }
+    }
+}

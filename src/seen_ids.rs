@@ -1,0 +1,203 @@
+//! Which event ids have been seen, in memory that does not grow with the
+//! number of events.
+//!
+//! Keeping every id (a `HashMap<String, line>`) cost about 100 bytes an
+//! event: 100 MB at a million rows, a gigabyte at ten million. A file on
+//! disk can be read again, so its ids go through a Bloom filter sized from
+//! the file's length: an id the filter has not seen is certainly new; one it
+//! may have seen is a *suspect*, which the reader settles exactly by
+//! reading the ids before it again ([`crate::events::EventReader::open`]).
+//! The filter has a bit per byte of the file (at most 64 MiB), so even with
+//! short rows of 40 bytes a false suspect comes about once in a million
+//! rows, and with the bundled file's row sizes far more rarely. Input that
+//! cannot be read twice (standard input, memory) keeps every id instead.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// Bit positions set per id.
+const PROBES: u64 = 8;
+/// Filter size bounds in bits: 8 KiB … 64 MiB.
+const MIN_BITS: u64 = 1 << 16;
+const MAX_BITS: u64 = 1 << 29;
+
+/// Ids seen so far, exactly or through a Bloom filter.
+#[derive(Debug)]
+pub enum SeenIds {
+    /// Every id with the line it was first seen on.
+    Exact(HashMap<String, u64>),
+    /// A Bloom filter and the ids that may repeat an earlier one.
+    Filtered {
+        /// The filter's bits.
+        bits: Vec<u64>,
+        /// Ids the filter may have seen before, with their lines.
+        suspects: Vec<(String, u64)>,
+    },
+}
+
+/// What [`SeenIds::insert`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// The id was not seen before.
+    New,
+    /// The filter may have seen the id: settle it by reading again, or
+    /// [`SeenIds::defer`] it.
+    Suspect,
+    /// The id was seen before, first on this line.
+    Repeat(u64),
+}
+
+impl SeenIds {
+    /// Keeps every id.
+    pub fn exact() -> Self {
+        SeenIds::Exact(HashMap::new())
+    }
+
+    /// A filter sized for a file of `file_bytes` bytes: one bit per byte,
+    /// rounded up to a power of two, within 8 KiB … 64 MiB.
+    pub fn filtered(file_bytes: u64) -> Self {
+        let bits = file_bytes.clamp(MIN_BITS, MAX_BITS).next_power_of_two();
+        SeenIds::Filtered {
+            bits: vec![0; (bits / 64) as usize],
+            suspects: Vec::new(),
+        }
+    }
+
+    /// Records `id`, seen on `line`.
+    pub fn insert(&mut self, id: &str, line: u64) -> Seen {
+        match self {
+            SeenIds::Exact(seen) => match seen.get(id) {
+                Some(&first) => Seen::Repeat(first),
+                None => {
+                    seen.insert(id.to_string(), line);
+                    Seen::New
+                }
+            },
+            SeenIds::Filtered { bits, .. } => {
+                let mask = bits.len() as u64 * 64 - 1;
+                let (h1, h2) = hashes(id);
+                let mut all_set = true;
+                for i in 0..PROBES {
+                    let bit = h1.wrapping_add(i.wrapping_mul(h2)) & mask;
+                    let (word, bit) = ((bit / 64) as usize, bit % 64);
+                    all_set &= bits[word] & (1 << bit) != 0;
+                    bits[word] |= 1 << bit;
+                }
+                if all_set {
+                    Seen::Suspect
+                } else {
+                    Seen::New
+                }
+            }
+        }
+    }
+
+    /// Keeps a suspect to settle later, with [`confirm`].
+    pub fn defer(&mut self, id: &str, line: u64) {
+        if let SeenIds::Filtered { suspects, .. } = self {
+            suspects.push((id.to_string(), line));
+        }
+    }
+
+    /// The suspects deferred so far.
+    pub fn suspects(&self) -> &[(String, u64)] {
+        match self {
+            SeenIds::Exact(_) => &[],
+            SeenIds::Filtered { suspects, .. } => suspects,
+        }
+    }
+}
+
+/// Two independent 64-bit hashes of an id (SipHash with fixed keys, so a
+/// build is the same on every run); the second is odd, so the probes of
+/// double hashing cover the whole power-of-two table.
+fn hashes(id: &str) -> (u64, u64) {
+    let mut a = DefaultHasher::new();
+    id.hash(&mut a);
+    let mut b = DefaultHasher::new();
+    0x9e37_79b9_7f4a_7c15_u64.hash(&mut b);
+    id.hash(&mut b);
+    (a.finish(), b.finish() | 1)
+}
+
+/// Settles suspects against a second read of the ids: `ids` yields every
+/// recorded id with its line, in file order. Returns `(line, id,
+/// first_line)` for each suspect that truly repeats an earlier id.
+pub fn confirm(
+    suspects: &[(String, u64)],
+    ids: impl IntoIterator<Item = (String, u64)>,
+) -> Vec<(u64, String, u64)> {
+    let wanted: HashSet<&str> = suspects.iter().map(|(id, _)| id.as_str()).collect();
+    let mut first: HashMap<String, u64> = HashMap::new();
+    for (id, line) in ids {
+        if wanted.contains(id.as_str()) {
+            first.entry(id).or_insert(line);
+        }
+    }
+    suspects
+        .iter()
+        .filter_map(|(id, line)| {
+            let &first_line = first.get(id)?;
+            (first_line < *line).then(|| (*line, id.clone(), first_line))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_filter_never_misses_a_repeat_and_confirm_drops_false_suspects() {
+        // A tiny filter (the minimum) with many ids, so false suspects occur.
+        let mut seen = SeenIds::filtered(0);
+        let ids: Vec<String> = (0..60_000).map(|i| format!("id-{i}")).collect();
+        let mut record = |id: &str, line: u64| {
+            if seen.insert(id, line) == Seen::Suspect {
+                seen.defer(id, line);
+            }
+        };
+        for (line, id) in ids.iter().enumerate() {
+            record(id, line as u64 + 2);
+        }
+        record("id-17", 70_000);
+        record("id-59999", 70_001);
+        let suspects = seen.suspects().to_vec();
+        assert!(suspects.iter().any(|(id, _)| id == "id-17"));
+        assert!(suspects.iter().any(|(id, _)| id == "id-59999"));
+        assert!(
+            suspects.len() > 2,
+            "the minimum filter is crowded at 60 000 ids, so some suspects are false"
+        );
+        let mut reread: Vec<(String, u64)> = ids
+            .iter()
+            .enumerate()
+            .map(|(line, id)| (id.clone(), line as u64 + 2))
+            .collect();
+        reread.push(("id-17".into(), 70_000));
+        reread.push(("id-59999".into(), 70_001));
+        assert_eq!(
+            confirm(&suspects, reread),
+            vec![
+                (70_000, "id-17".to_string(), 19),
+                (70_001, "id-59999".to_string(), 60_001)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_roomy_filter_has_no_false_suspects() {
+        let mut seen = SeenIds::filtered(200_000_000);
+        for i in 0..200_000 {
+            assert_eq!(seen.insert(&format!("syn-{i:07}"), i + 2), Seen::New);
+        }
+    }
+
+    #[test]
+    fn exact_mode_names_the_first_line() {
+        let mut seen = SeenIds::exact();
+        assert_eq!(seen.insert("a", 2), Seen::New);
+        assert_eq!(seen.insert("a", 9), Seen::Repeat(2));
+    }
+}
