@@ -20,11 +20,16 @@
 //! its candidates; a name nothing matches is reported unknown with the
 //! closest names as suggestions. Nothing is guessed.
 
+mod fuzzy_index;
+#[cfg(test)]
+mod scan_oracle;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::distance::destination;
 use crate::model::{LatLon, MatchKind, Place, PlaceKind, Precision};
-use crate::normalize::{core_name, edit_distance, normalize, FeatureHint};
+use crate::normalize::{core_name, normalize, FeatureHint};
+use fuzzy_index::FuzzyIndex;
 
 /// Metres added to a place's uncertainty for "near X", by the kind of X.
 const NEAR_SITE_EXTRA_M: u32 = 10_000;
@@ -180,10 +185,69 @@ pub struct PlaceIndex {
     /// bare "Assad" must not reach the air base through its alias
     /// "Al-Assad air base", nor "Qadisiyah" through "Qadisiyah Airbase".
     core_of_names: HashMap<String, Vec<usize>>,
-    /// Every distinct normalised and core key with its place, for the fuzzy
-    /// stage, and whether the query needs a feature word to use it.
-    fuzzy_keys: Vec<(String, usize, bool)>,
+    /// Every distinct normalised and core key, for the fuzzy stage.
+    fuzzy: FuzzyKeys,
     warnings: Vec<String>,
+}
+
+/// The fuzzy stage's keys: an index to find those near a query, and for
+/// each key the places it names and whether the query needs a feature word
+/// to use it.
+#[derive(Debug, Default)]
+struct FuzzyKeys {
+    index: FuzzyIndex,
+    /// `uses[start[k]..start[k + 1]]` are key `k`'s `(place, needs_hint)`.
+    start: Vec<u32>,
+    uses: Vec<(u32, bool)>,
+}
+
+impl FuzzyKeys {
+    /// `keys` sorted by key, as [`fuzzy_key_uses`] gives them.
+    fn new(keys: &BTreeMap<(String, usize), bool>) -> Self {
+        let mut distinct: Vec<&str> = Vec::new();
+        let mut start = Vec::new();
+        let mut uses = Vec::with_capacity(keys.len());
+        for ((key, i), &needs_hint) in keys {
+            if distinct.last() != Some(&key.as_str()) {
+                distinct.push(key);
+                start.push(uses.len() as u32);
+            }
+            uses.push((*i as u32, needs_hint));
+        }
+        start.push(uses.len() as u32);
+        FuzzyKeys {
+            index: FuzzyIndex::new(distinct),
+            start,
+            uses,
+        }
+    }
+
+    fn uses_of(&self, key: u32) -> &[(u32, bool)] {
+        let k = key as usize;
+        &self.uses[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+}
+
+/// Every normalised and core key with its place, and whether a query needs
+/// a feature word to use it: a key of the alias cores alone is only for
+/// queries with a feature word, as in the exact core stage.
+fn fuzzy_key_uses(
+    normalized: &HashMap<String, Vec<usize>>,
+    core: &HashMap<String, Vec<usize>>,
+    core_of_names: &HashMap<String, Vec<usize>>,
+) -> BTreeMap<(String, usize), bool> {
+    let mut fuzzy: BTreeMap<(String, usize), bool> = BTreeMap::new();
+    for (key, ids) in normalized.iter().chain(core_of_names.iter()) {
+        for &i in ids {
+            fuzzy.insert((key.clone(), i), false);
+        }
+    }
+    for (key, ids) in core {
+        for &i in ids {
+            fuzzy.entry((key.clone(), i)).or_insert(true);
+        }
+    }
+    fuzzy
 }
 
 /// A stage's raw answer: matching places in table order, none, or several.
@@ -228,19 +292,7 @@ impl PlaceIndex {
                 push_unique(core.entry(core_key).or_default(), i);
             }
         }
-        // A key of the alias cores alone is only for queries with a feature
-        // word, as in the exact core stage.
-        let mut fuzzy: BTreeMap<(String, usize), bool> = BTreeMap::new();
-        for (key, ids) in normalized.iter().chain(core_of_names.iter()) {
-            for &i in ids {
-                fuzzy.insert((key.clone(), i), false);
-            }
-        }
-        for (key, ids) in &core {
-            for &i in ids {
-                fuzzy.entry((key.clone(), i)).or_insert(true);
-            }
-        }
+        let fuzzy = FuzzyKeys::new(&fuzzy_key_uses(&normalized, &core, &core_of_names));
         let warnings = collision_warnings(&places, &exact, &normalized);
         PlaceIndex {
             places,
@@ -248,10 +300,7 @@ impl PlaceIndex {
             normalized,
             core,
             core_of_names,
-            fuzzy_keys: fuzzy
-                .into_iter()
-                .map(|((key, i), needs_hint)| (key, i, needs_hint))
-                .collect(),
+            fuzzy,
             warnings,
         }
     }
@@ -282,6 +331,24 @@ impl PlaceIndex {
     /// assert!(index.resolve("Bashar al-Assad").is_err());
     /// ```
     pub fn resolve(&self, text: &str) -> Resolution<'_> {
+        self.resolve_with(text, Self::fuzzy)
+    }
+
+    /// Heap bytes held by the fuzzy stage's index (its two tries), for
+    /// benchmarks and capacity planning.
+    pub fn fuzzy_index_bytes(&self) -> usize {
+        self.fuzzy.index.heap_bytes()
+            + self.fuzzy.start.capacity() * std::mem::size_of::<u32>()
+            + self.fuzzy.uses.capacity() * std::mem::size_of::<(u32, bool)>()
+    }
+
+    /// [`PlaceIndex::resolve`] with the fuzzy stage given, so tests can
+    /// put the linear scan it replaced beside it.
+    fn resolve_with<'a>(
+        &'a self,
+        text: &str,
+        fuzzy: impl Fn(&'a Self, &str) -> Resolution<'a>,
+    ) -> Resolution<'a> {
         let text = text.trim();
         if text.is_empty() {
             return Err(self.unresolved(UnresolvedReason::Empty, Vec::new()));
@@ -292,11 +359,11 @@ impl PlaceIndex {
         if let Some((relation, rest)) = split_relation(text) {
             let inner = match self.direct(rest)? {
                 Some(found) => found,
-                None => self.fuzzy(rest)?,
+                None => fuzzy(self, rest)?,
             };
             return Ok(apply_relation(inner, relation));
         }
-        self.fuzzy(text)
+        fuzzy(self, text)
     }
 
     /// The exact and normalised stages: `Ok(None)` when neither decides.
@@ -344,68 +411,95 @@ impl PlaceIndex {
     /// The fuzzy stage: a unique closest place within the edit budget, else
     /// ambiguous (a tie) or unknown (with the closest names as suggestions).
     fn fuzzy(&self, text: &str) -> Resolution<'_> {
-        let key = normalize(text);
-        let core = core_name(&key);
-        // With a feature word only the core is compared, and the edit budget
-        // is that of the core: "Ali Air Base" is a three-letter name, not a
-        // twelve-letter one, and must not reach another base by two edits.
-        let query = if core.hint.is_some() {
-            &core.core
-        } else {
-            &key
-        };
-        let query_len = query.chars().count();
-        let budget = edit_budget(query_len);
-        let mut best: Vec<(usize, usize, f64)> = Vec::new(); // (place, edits, score)
-        if !query.is_empty() {
-            for (name, i, needs_hint) in &self.fuzzy_keys {
-                if (*needs_hint && core.hint.is_none())
-                    || !hint_fits(core.hint, self.places[*i].kind)
-                {
-                    continue;
-                }
-                let name_len = name.chars().count();
-                // A length gap bigger than the suggestion budget cannot be close.
-                if query_len.abs_diff(name_len) > query_len / 2 {
-                    continue;
-                }
-                let edits = edit_distance(query, name);
-                let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
-                match best.iter_mut().find(|(j, _, _)| j == i) {
-                    Some(entry) if entry.1 > edits || (entry.1 == edits && entry.2 < score) => {
-                        *entry = (*i, edits, score);
-                    }
-                    Some(_) => {}
-                    None => best.push((*i, edits, score)),
-                }
-            }
-        }
-        best.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
-        let within: Vec<&(usize, usize, f64)> = best.iter().filter(|b| b.1 <= budget).collect();
-        match within.as_slice() {
+        let (query, hint) = fuzzy_query(text);
+        let query: Vec<char> = query.chars().collect();
+        let budget = edit_budget(query.len());
+        let closest = self.closest_places(&query, hint, budget);
+        match closest.as_slice() {
             [] => {
-                let limit = (query_len / 2).max(2);
-                let suggestions = best
+                // Suggestions may be up to `limit` edits away, but only the
+                // best few are listed: widen one edit at a time and stop
+                // once enough places are found, since every place nearer
+                // than the current radius is then already in the list.
+                let limit = (query.len() / 2).max(2);
+                let mut radius = budget;
+                let mut closest = closest;
+                while radius < limit
+                    && closest.iter().filter(|c| c.score > 0.0).count() < MAX_CANDIDATES
+                {
+                    radius += 1;
+                    closest = self.closest_places(&query, hint, radius);
+                }
+                let suggestions = closest
                     .iter()
-                    .filter(|b| b.1 <= limit && b.2 > 0.0)
+                    .filter(|c| c.score > 0.0)
                     .take(MAX_CANDIDATES)
-                    .map(|&(i, _, score)| self.candidate(i, score))
+                    .map(|c| self.candidate(c.place, c.score))
                     .collect();
                 Err(self.unresolved(UnresolvedReason::Unknown, suggestions))
             }
             [first, rest @ ..] => {
-                if rest.iter().any(|b| b.1 == first.1) {
-                    let tied = within
+                if rest.iter().any(|c| c.edits == first.edits) {
+                    let tied = closest
                         .iter()
-                        .filter(|b| b.1 == first.1)
-                        .map(|&&(i, _, score)| self.candidate(i, score))
+                        .filter(|c| c.edits == first.edits)
+                        .map(|c| self.candidate(c.place, c.score))
                         .collect();
                     Err(self.unresolved(UnresolvedReason::Ambiguous, tied))
                 } else {
-                    Ok(self.resolved(first.0, MatchKind::Fuzzy, round3(first.2)))
+                    Ok(self.resolved(first.place, MatchKind::Fuzzy, round3(first.score)))
                 }
             }
         }
+    }
+
+    /// Every place with a key within `radius` edits of `query` that the
+    /// feature word allows and whose length is within half the query's,
+    /// by its best key: fewest edits, then highest score, then table order.
+    fn closest_places(
+        &self,
+        query: &[char],
+        hint: Option<FeatureHint>,
+        radius: usize,
+    ) -> Vec<Closest> {
+        let mut found: Vec<Closest> = Vec::new();
+        if query.is_empty() {
+            return found;
+        }
+        let query_len = query.len();
+        self.fuzzy.index.within(query, radius, |key, edits| {
+            let name_len = self.fuzzy.index.key_len(key);
+            // A length gap bigger than the suggestion budget cannot be close.
+            if query_len.abs_diff(name_len) > query_len / 2 {
+                return;
+            }
+            let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
+            for &(place, needs_hint) in self.fuzzy.uses_of(key) {
+                let place = place as usize;
+                if (needs_hint && hint.is_none()) || !hint_fits(hint, self.places[place].kind) {
+                    continue;
+                }
+                found.push(Closest {
+                    place,
+                    edits,
+                    score,
+                });
+            }
+        });
+        found.sort_by(|a, b| {
+            a.place
+                .cmp(&b.place)
+                .then(a.edits.cmp(&b.edits))
+                .then(b.score.total_cmp(&a.score))
+        });
+        found.dedup_by_key(|c| c.place);
+        found.sort_by(|a, b| {
+            a.edits
+                .cmp(&b.edits)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.place.cmp(&b.place))
+        });
+        found
     }
 
     fn resolved(&self, i: usize, match_kind: MatchKind, score: f64) -> Resolved<'_> {
@@ -444,6 +538,28 @@ impl PlaceIndex {
     ) -> Unresolved<'a> {
         Unresolved { reason, candidates }
     }
+}
+
+/// What the fuzzy stage compares with the keys, and the feature word's hint.
+/// With a feature word only the core is compared, and the edit budget is
+/// that of the core: "Ali Air Base" is a three-letter name, not a
+/// twelve-letter one, and must not reach another base by two edits.
+fn fuzzy_query(text: &str) -> (String, Option<FeatureHint>) {
+    let key = normalize(text);
+    let core = core_name(&key);
+    match core.hint {
+        Some(_) => (core.core, core.hint),
+        None => (key, None),
+    }
+}
+
+/// A place the fuzzy stage found near a query, by its best key.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Closest {
+    place: usize,
+    edits: usize,
+    /// 1 − edits ÷ the longer length.
+    score: f64,
 }
 
 fn round3(x: f64) -> f64 {

@@ -1,0 +1,410 @@
+//! The fuzzy stage's index: every distinct normalised key, searchable for
+//! "all keys within `r` edits of this query" without comparing the query
+//! with every key.
+//!
+//! The distance is [`crate::normalize::edit_distance`], optimal string
+//! alignment (OSA: insertions, deletions, substitutions and swaps of two
+//! adjacent letters, no substring edited twice). OSA breaks the triangle
+//! inequality ("ca" → "ac" → "abc" is 1 + 1 but "ca" → "abc" is 3), so
+//! metric trees (BK-trees, VP-trees) keyed on it can lose answers. A trie
+//! needs no triangle inequality: the OSA table of the query against a key
+//! is filled one key letter (one table row) at a time, so keys that share
+//! a prefix share rows, and a subtree is skipped once its prefix's row
+//! shows that no key below it can come within `r`.
+//!
+//! A plain trie walk still visits most short prefixes (any three letters
+//! are within two edits of something), so the search is split in two
+//! (Mihov and Schulz's forward–backward method): if the query is cut at
+//! letter `m`, an alignment within `r` edits spends at most `r / 2` of them
+//! before the cut or at most `r / 2` after it (see [`FuzzyIndex::within`]).
+//! A forward trie of the keys is searched with the tight bound on the
+//! query's first part, a trie of the reversed keys with the tight bound on
+//! its last part, and the union is exact. OSA is the same read backwards
+//! (reversing both strings maps every alignment to one of the same cost),
+//! which is what makes the backward trie valid.
+//!
+//! Rows are computed only in the band `|depth − j| ≤ r`: a cell outside it
+//! is more than `r` anyway. Cells are capped at `r + 1`, so a key within `r`
+//! gets its exact distance and any other reads as `r + 1` or more.
+
+/// A trie node; nodes are stored in preorder, so a node's children follow
+/// it and its subtree ends at `end`.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    label: char,
+    /// One past the last node of this node's subtree.
+    end: u32,
+    /// The key that ends here, or [`NO_KEY`].
+    key: u32,
+}
+
+const NO_KEY: u32 = u32::MAX;
+
+/// A trie of keys, each a sequence of letters, in preorder.
+#[derive(Debug, Default)]
+struct Trie {
+    nodes: Vec<Node>,
+}
+
+impl Trie {
+    /// `keys` must be distinct; `(letters, key id)`.
+    fn new(mut keys: Vec<(Vec<char>, u32)>) -> Trie {
+        keys.sort_unstable();
+        let mut nodes = vec![Node {
+            label: '\0',
+            end: 0,
+            key: NO_KEY,
+        }];
+        // The open path: node index at each depth, the root at depth 0.
+        let mut open: Vec<usize> = vec![0];
+        let mut previous: &[char] = &[];
+        for (letters, id) in &keys {
+            let shared = letters
+                .iter()
+                .zip(previous)
+                .take_while(|(a, b)| a == b)
+                .count();
+            while open.len() > shared + 1 {
+                let closed = open.pop().expect("the root stays open");
+                nodes[closed].end = nodes.len() as u32;
+            }
+            for &label in &letters[shared..] {
+                open.push(nodes.len());
+                nodes.push(Node {
+                    label,
+                    end: 0,
+                    key: NO_KEY,
+                });
+            }
+            let last = *open.last().expect("the root stays open");
+            debug_assert_eq!(nodes[last].key, NO_KEY, "keys are distinct");
+            nodes[last].key = *id;
+            previous = letters;
+        }
+        while let Some(closed) = open.pop() {
+            nodes[closed].end = nodes.len() as u32;
+        }
+        nodes.shrink_to_fit();
+        Trie { nodes }
+    }
+}
+
+/// Distinct keys, each with an id (its position in the list given to
+/// [`FuzzyIndex::new`]), searchable by OSA edit distance.
+#[derive(Debug, Default)]
+pub(crate) struct FuzzyIndex {
+    forward: Trie,
+    backward: Trie,
+    /// Letters in each key, by id.
+    key_len: Vec<u32>,
+}
+
+impl FuzzyIndex {
+    /// Indexes `keys`, which must be distinct.
+    pub(crate) fn new<'k>(keys: impl IntoIterator<Item = &'k str>) -> FuzzyIndex {
+        let mut forward = Vec::new();
+        let mut key_len = Vec::new();
+        for (id, key) in keys.into_iter().enumerate() {
+            let letters: Vec<char> = key.chars().collect();
+            key_len.push(letters.len() as u32);
+            forward.push((letters, id as u32));
+        }
+        let backward = forward
+            .iter()
+            .map(|(letters, id)| (letters.iter().rev().copied().collect(), *id))
+            .collect();
+        FuzzyIndex {
+            forward: Trie::new(forward),
+            backward: Trie::new(backward),
+            key_len,
+        }
+    }
+
+    /// Letters in key `id`.
+    pub(crate) fn key_len(&self, id: u32) -> usize {
+        self.key_len[id as usize] as usize
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        (self.forward.nodes.capacity() + self.backward.nodes.capacity())
+            * std::mem::size_of::<Node>()
+            + self.key_len.capacity() * std::mem::size_of::<u32>()
+    }
+
+    /// Calls `found(id, edits)` for every key within `radius` edits of
+    /// `query`, with its exact distance; a key may be reported twice (once
+    /// by each trie), always with the same distance.
+    ///
+    /// Why the two searches miss nothing: take an optimal alignment of the
+    /// query (`n` letters) with a key, as a path through the OSA table, and
+    /// cut the query after letter `m`. Let `P` be the path's last cell in a
+    /// query column `≤ m`, and `Q` the next cell (column `≥ m + 1`). The
+    /// cost before `P` plus the cost after `Q` is at most `radius`, so one
+    /// of them is at most `radius / 2`. In the first case every path cell
+    /// in a column `< m` costs at most `radius / 2` so far, and every other
+    /// cell at most `radius`; the forward search prunes a prefix only when
+    /// no cell of its row meets that bound, so it never prunes this key (a
+    /// swap step skips a row, but its diagonal neighbour in that row is
+    /// within the same cost). The second case is the first one read
+    /// backwards, with the reversed query cut after letter `n − m − 1`, and
+    /// the backward search finds the key.
+    pub(crate) fn within(&self, query: &[char], radius: usize, mut found: impl FnMut(u32, usize)) {
+        let n = query.len();
+        let cut = n / 2;
+        let mut search = Search::new(query, radius, cut);
+        search.run(&self.forward, &mut found);
+        let reversed: Vec<char> = query.iter().rev().copied().collect();
+        let mut search = Search::new(&reversed, radius, n.saturating_sub(cut + 1));
+        search.run(&self.backward, &mut found);
+    }
+}
+
+/// One trie walk: the query, the bounds, and a table row per depth.
+struct Search<'q> {
+    query: &'q [char],
+    radius: u32,
+    /// Columns before `cut` must stay within `tight`, the others `radius`.
+    cut: usize,
+    tight: u32,
+    /// Row `t` of the OSA table (key prefix of `t` letters against every
+    /// query prefix), `width` cells each; only the band is meaningful.
+    rows: Vec<u32>,
+    width: usize,
+    /// The key letters on the path to the current node.
+    path: Vec<char>,
+}
+
+impl<'q> Search<'q> {
+    fn new(query: &'q [char], radius: usize, cut: usize) -> Self {
+        let n = query.len();
+        // A key prefix longer than n + radius is out of the band entirely.
+        let depths = n + radius + 1;
+        let width = n + 2;
+        let radius = radius as u32;
+        let mut rows = vec![0; depths * width];
+        for (j, cell) in rows.iter_mut().take(n + 1).enumerate() {
+            *cell = (j as u32).min(radius + 1);
+        }
+        Search {
+            query,
+            radius,
+            cut,
+            tight: radius / 2,
+            rows,
+            width,
+            path: Vec::with_capacity(depths),
+        }
+    }
+
+    fn run(&mut self, trie: &Trie, found: &mut impl FnMut(u32, usize)) {
+        let Some(root) = trie.nodes.first() else {
+            return;
+        };
+        let n = self.query.len();
+        if root.key != NO_KEY && n as u32 <= self.radius {
+            found(root.key, n);
+        }
+        let mut child = 1;
+        while child < root.end as usize {
+            self.visit(trie, child, 1, found);
+            child = trie.nodes[child].end as usize;
+        }
+    }
+
+    fn visit(&mut self, trie: &Trie, at: usize, depth: usize, found: &mut impl FnMut(u32, usize)) {
+        let node = trie.nodes[at];
+        let Some(alive) = self.fill_row(depth, node.label) else {
+            return;
+        };
+        let n = self.query.len();
+        if node.key != NO_KEY && depth + self.radius as usize >= n {
+            let edits = self.rows[depth * self.width + n];
+            if edits <= self.radius {
+                found(node.key, edits as usize);
+            }
+        }
+        if !alive {
+            return;
+        }
+        self.path.push(node.label);
+        let mut child = at + 1;
+        while child < node.end as usize {
+            self.visit(trie, child, depth + 1, found);
+            child = trie.nodes[child].end as usize;
+        }
+        self.path.pop();
+    }
+
+    /// Fills row `depth` for a key prefix ending in `letter`. `None` when
+    /// the band is empty (the prefix is too long for any key below it);
+    /// else whether any cell is within its bound, so the walk goes on.
+    fn fill_row(&mut self, depth: usize, letter: char) -> Option<bool> {
+        let n = self.query.len();
+        let r = self.radius as usize;
+        let cap = self.radius + 1;
+        let lo = depth.saturating_sub(r);
+        let hi = n.min(depth + r);
+        if lo > hi {
+            return None;
+        }
+        let w = self.width;
+        let (before, row) = self.rows.split_at_mut(depth * w);
+        let row = &mut row[..w];
+        let up = &before[(depth - 1) * w..];
+        let up2 = (depth >= 2).then(|| &before[(depth - 2) * w..(depth - 1) * w]);
+        // The key letter before this one, for a swap.
+        let previous = self.path.last().copied();
+        let mut left = cap; // the cell to the left of the band is out of it
+        let mut alive = false;
+        for j in lo..=hi {
+            let cell = if j == 0 {
+                (depth as u32).min(cap)
+            } else {
+                let a = self.query[j - 1];
+                let mut best = (up[j] + 1).min(left + 1);
+                best = best.min(up[j - 1] + u32::from(a != letter));
+                if let (Some(up2), Some(p)) = (up2, previous) {
+                    if j >= 2 && a == p && self.query[j - 2] == letter {
+                        best = best.min(up2[j - 2] + 1);
+                    }
+                }
+                best.min(cap)
+            };
+            row[j] = cell;
+            left = cell;
+            let bound = if j < self.cut {
+                self.tight
+            } else {
+                self.radius
+            };
+            alive |= cell <= bound;
+        }
+        // The next row reads one cell right of this band.
+        if hi < n {
+            row[hi + 1] = cap;
+        }
+        Some(alive)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::edit_distance;
+
+    fn search(index: &FuzzyIndex, query: &str, radius: usize) -> Vec<(u32, usize)> {
+        let letters: Vec<char> = query.chars().collect();
+        let mut hits = Vec::new();
+        index.within(&letters, radius, |id, edits| hits.push((id, edits)));
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+
+    fn by_scan(keys: &[&str], query: &str, radius: usize) -> Vec<(u32, usize)> {
+        keys.iter()
+            .enumerate()
+            .map(|(id, key)| (id as u32, edit_distance(query, key)))
+            .filter(|&(_, edits)| edits <= radius)
+            .collect()
+    }
+
+    #[test]
+    fn finds_keys_within_the_radius_with_their_distance() {
+        let keys = [
+            "sakhar", "sakhr", "saqr", "qaim", "ramadi", "baghdad", "ain asad",
+        ];
+        let index = FuzzyIndex::new(keys);
+        assert_eq!(search(&index, "sakhar", 0), vec![(0, 0)]);
+        assert_eq!(search(&index, "sakhar", 1), vec![(0, 0), (1, 1)]);
+        assert_eq!(search(&index, "qiam", 1), vec![(3, 1)]);
+        assert_eq!(search(&index, "bagdhad", 2), vec![(5, 1)]);
+        assert_eq!(search(&index, "xyz", 2), vec![]);
+    }
+
+    #[test]
+    fn a_swap_across_the_cut_is_one_edit() {
+        // Query "abdcef" is cut after its third letter; the swap of d and c
+        // straddles the cut.
+        let index = FuzzyIndex::new(["abcdef", "abcdefgh"]);
+        assert_eq!(search(&index, "abdcef", 1), vec![(0, 1)]);
+        assert_eq!(search(&index, "abdcef", 3), vec![(0, 1), (1, 3)]);
+    }
+
+    #[test]
+    fn the_triangle_inequality_is_not_assumed() {
+        // OSA("ca", "abc") = 3 though "ca" → "ac" → "abc" is 2 steps.
+        let index = FuzzyIndex::new(["ac", "abc"]);
+        assert_eq!(search(&index, "ca", 2), vec![(0, 1)]);
+        assert_eq!(search(&index, "ca", 3), vec![(0, 1), (1, 3)]);
+    }
+
+    #[test]
+    fn empty_query_and_empty_key() {
+        let index = FuzzyIndex::new(["", "ab"]);
+        assert_eq!(search(&index, "", 0), vec![(0, 0)]);
+        assert_eq!(search(&index, "", 2), vec![(0, 0), (1, 2)]);
+        assert_eq!(search(&index, "a", 1), vec![(0, 1), (1, 1)]);
+        assert!(search(&FuzzyIndex::new([]), "a", 3).is_empty());
+    }
+
+    #[test]
+    fn arabic_script_keys() {
+        let index = FuzzyIndex::new(["عين اسد", "جرف صخر"]);
+        assert_eq!(search(&index, "عين اسذ", 1), vec![(0, 1)]);
+        assert_eq!(index.key_len(1), 7);
+    }
+
+    #[test]
+    fn agrees_with_a_scan_on_a_seeded_sample() {
+        // Fixed seed: a small alphabet makes many near keys, ties and swaps.
+        let mut state: u64 = 0x0f0e_1d2c;
+        let mut next = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let alphabet: Vec<char> = "abcd e".chars().collect();
+        let word = |next: &mut dyn FnMut(u64) -> u64| -> String {
+            let len = next(11);
+            (0..len)
+                .map(|_| alphabet[next(alphabet.len() as u64) as usize])
+                .collect()
+        };
+        let mut keys: Vec<String> = (0..400).map(|_| word(&mut next)).collect();
+        keys.sort();
+        keys.dedup();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let index = FuzzyIndex::new(keys.iter().copied());
+        for _ in 0..600 {
+            let query = word(&mut next);
+            for radius in 0..=4 {
+                assert_eq!(
+                    search(&index, &query, radius),
+                    by_scan(&keys, &query, radius),
+                    "{query:?} within {radius}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn osa_reads_the_same_backwards() {
+        // The backward trie relies on it.
+        let rev = |s: &str| s.chars().rev().collect::<String>();
+        for (a, b) in [
+            ("ca", "abc"),
+            ("abdcef", "abcdef"),
+            ("sakhar", "saqr"),
+            ("", "ab"),
+        ] {
+            assert_eq!(
+                edit_distance(a, b),
+                edit_distance(&rev(a), &rev(b)),
+                "{a} {b}"
+            );
+        }
+    }
+}
