@@ -24,7 +24,7 @@ mod fuzzy_index;
 #[cfg(test)]
 mod scan_oracle;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::distance::destination;
 use crate::model::{LatLon, MatchKind, Place, PlaceKind, Precision};
@@ -177,17 +177,27 @@ pub type Resolution<'a> = Result<Resolved<'a>, Unresolved<'a>>;
 #[derive(Debug)]
 pub struct PlaceIndex {
     places: Vec<Place>,
-    exact: HashMap<String, Vec<(usize, MatchKind)>>,
-    normalized: HashMap<String, Vec<usize>>,
+    exact: KeyMap<Vec<(usize, MatchKind)>>,
+    normalized: KeyMap<Vec<usize>>,
     /// Cores of every spelling, for queries that carry a feature word.
-    core: HashMap<String, Vec<usize>>,
+    core: KeyMap<Vec<usize>>,
     /// Cores of ids and names only, for queries without a feature word: a
     /// bare "Assad" must not reach the air base through its alias
     /// "Al-Assad air base", nor "Qadisiyah" through "Qadisiyah Airbase".
-    core_of_names: HashMap<String, Vec<usize>>,
+    core_of_names: KeyMap<Vec<usize>>,
     /// Every distinct normalised and core key, for the fuzzy stage.
     fuzzy: FuzzyKeys,
     warnings: Vec<String>,
+}
+
+/// A map from spellings or keys to places. The keys come from the curated
+/// place table and queries only look up, so a fast seeded hash serves
+/// better than the default SipHash, which took a tenth of indexing a
+/// 50 000-place gazetteer.
+type KeyMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
+fn key_map<V>(capacity: usize) -> KeyMap<V> {
+    KeyMap::with_capacity_and_hasher(capacity, Default::default())
 }
 
 /// The fuzzy stage's keys: an index to find those near a query, and for
@@ -203,16 +213,16 @@ struct FuzzyKeys {
 
 impl FuzzyKeys {
     /// `keys` sorted by key, as [`fuzzy_key_uses`] gives them.
-    fn new(keys: &BTreeMap<(String, usize), bool>) -> Self {
+    fn new(keys: &[(&str, usize, bool)]) -> Self {
         let mut distinct: Vec<&str> = Vec::new();
         let mut start = Vec::new();
         let mut uses = Vec::with_capacity(keys.len());
-        for ((key, i), &needs_hint) in keys {
-            if distinct.last() != Some(&key.as_str()) {
+        for &(key, i, needs_hint) in keys {
+            if distinct.last() != Some(&key) {
                 distinct.push(key);
                 start.push(uses.len() as u32);
             }
-            uses.push((*i as u32, needs_hint));
+            uses.push((i as u32, needs_hint));
         }
         start.push(uses.len() as u32);
         FuzzyKeys {
@@ -229,25 +239,25 @@ impl FuzzyKeys {
 }
 
 /// Every normalised and core key with its place, and whether a query needs
-/// a feature word to use it: a key of the alias cores alone is only for
-/// queries with a feature word, as in the exact core stage.
-fn fuzzy_key_uses(
-    normalized: &HashMap<String, Vec<usize>>,
-    core: &HashMap<String, Vec<usize>>,
-    core_of_names: &HashMap<String, Vec<usize>>,
-) -> BTreeMap<(String, usize), bool> {
-    let mut fuzzy: BTreeMap<(String, usize), bool> = BTreeMap::new();
-    for (key, ids) in normalized.iter().chain(core_of_names.iter()) {
-        for &i in ids {
-            fuzzy.insert((key.clone(), i), false);
+/// a feature word to use it, sorted by key and place: a key of the alias
+/// cores alone is only for queries with a feature word, as in the exact
+/// core stage.
+fn fuzzy_key_uses<'k>(
+    normalized: &'k KeyMap<Vec<usize>>,
+    core: &'k KeyMap<Vec<usize>>,
+    core_of_names: &'k KeyMap<Vec<usize>>,
+) -> Vec<(&'k str, usize, bool)> {
+    let mut uses: Vec<(&str, usize, bool)> = Vec::new();
+    for (map, needs_hint) in [(normalized, false), (core_of_names, false), (core, true)] {
+        for (key, ids) in map {
+            uses.extend(ids.iter().map(|&i| (key.as_str(), i, needs_hint)));
         }
     }
-    for (key, ids) in core {
-        for &i in ids {
-            fuzzy.entry((key.clone(), i)).or_insert(true);
-        }
-    }
-    fuzzy
+    // `false` sorts first, so where a key and place come with and without
+    // the need for a hint, the one kept needs none.
+    uses.sort_unstable();
+    uses.dedup_by(|b, a| (a.0, a.1) == (b.0, b.1));
+    uses
 }
 
 /// A stage's raw answer: matching places in table order, none, or several.
@@ -260,10 +270,12 @@ fn push_unique(list: &mut Vec<usize>, i: usize) {
 impl PlaceIndex {
     /// Indexes a validated place table (see [`crate::places::read_places`]).
     pub fn new(places: Vec<Place>) -> Self {
-        let mut exact: HashMap<String, Vec<(usize, MatchKind)>> = HashMap::new();
-        let mut normalized: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut core: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut core_of_names: HashMap<String, Vec<usize>> = HashMap::new();
+        // Most spellings are distinct keys: sized once, the maps never rehash.
+        let spellings: usize = places.iter().map(|p| 3 + p.aliases.len()).sum();
+        let mut exact: KeyMap<Vec<(usize, MatchKind)>> = key_map(spellings);
+        let mut normalized: KeyMap<Vec<usize>> = key_map(spellings);
+        let mut core: KeyMap<Vec<usize>> = key_map(spellings);
+        let mut core_of_names: KeyMap<Vec<usize>> = key_map(places.len());
         for (i, place) in places.iter().enumerate() {
             let spellings = std::iter::once((place.id.as_str(), MatchKind::Id))
                 .chain(std::iter::once((place.name.as_str(), MatchKind::Name)))
@@ -811,8 +823,8 @@ fn split_relation(text: &str) -> Option<(Relation, &str)> {
 /// Lists spellings that name more than one place.
 fn collision_warnings(
     places: &[Place],
-    exact: &HashMap<String, Vec<(usize, MatchKind)>>,
-    normalized: &HashMap<String, Vec<usize>>,
+    exact: &KeyMap<Vec<(usize, MatchKind)>>,
+    normalized: &KeyMap<Vec<usize>>,
 ) -> Vec<String> {
     let ids = |list: &mut dyn Iterator<Item = usize>| {
         let mut v: Vec<&str> = list.map(|i| places[i].id.as_str()).collect();

@@ -60,7 +60,13 @@ pub struct CoreName {
 /// assert_eq!(normalize("Al-Anbar Province"), "anbar governorate");
 /// ```
 pub fn normalize(text: &str) -> String {
-    let chars: Vec<char> = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
+    // ASCII has no decompositions and no combining marks, and most place
+    // text is ASCII: skipping NFKD for it halves the cost of a name.
+    let chars: Vec<char> = if text.is_ascii() {
+        text.chars().collect()
+    } else {
+        text.nfkd().filter(|&c| !is_combining_mark(c)).collect()
+    };
     let mut folded = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {

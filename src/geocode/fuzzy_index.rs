@@ -27,65 +27,97 @@
 //! is more than `r` anyway. Cells are capped at `r + 1`, so a key within `r`
 //! gets its exact distance and any other reads as `r + 1` or more.
 
-/// A trie node; nodes are stored in preorder, so a node's children follow
-/// it and its subtree ends at `end`.
+/// A trie node. Nodes are stored level by level, so a node's children are
+/// adjacent: a walk tries every child of a node, and most are pruned at
+/// once, so siblings sharing cache lines matters more than subtrees
+/// being contiguous.
 #[derive(Clone, Copy, Debug)]
 struct Node {
     label: char,
-    /// One past the last node of this node's subtree.
-    end: u32,
+    /// This node's children are `first_child..` the next node's
+    /// `first_child`.
+    first_child: u32,
     /// The key that ends here, or [`NO_KEY`].
     key: u32,
 }
 
 const NO_KEY: u32 = u32::MAX;
 
-/// A trie of keys, each a sequence of letters, in preorder.
+/// Keys as one buffer of letters, so building a trie allocates little.
+struct Letters {
+    letters: Vec<char>,
+    /// Key `k` is `letters[start[k]..start[k + 1]]`.
+    start: Vec<u32>,
+}
+
+impl Letters {
+    fn key(&self, k: usize) -> &[char] {
+        &self.letters[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+}
+
+/// A trie of keys, each a sequence of letters.
 #[derive(Debug, Default)]
 struct Trie {
+    /// The root first; one node past the last, so every node's children
+    /// end where the next node's begin.
     nodes: Vec<Node>,
 }
 
 impl Trie {
-    /// `keys` must be distinct; `(letters, key id)`.
-    fn new(mut keys: Vec<(Vec<char>, u32)>) -> Trie {
-        keys.sort_unstable();
+    /// A trie of `keys`, which must be distinct; key ids are positions in
+    /// `keys`.
+    fn new(keys: &Letters) -> Trie {
+        let mut order: Vec<u32> = (0..keys.start.len() as u32 - 1).collect();
+        order.sort_unstable_by(|&a, &b| keys.key(a as usize).cmp(keys.key(b as usize)));
+        debug_assert!(
+            order
+                .windows(2)
+                .all(|w| keys.key(w[0] as usize) != keys.key(w[1] as usize)),
+            "keys are distinct"
+        );
         let mut nodes = vec![Node {
             label: '\0',
-            end: 0,
+            first_child: 1,
             key: NO_KEY,
         }];
-        // The open path: node index at each depth, the root at depth 0.
-        let mut open: Vec<usize> = vec![0];
-        let mut previous: &[char] = &[];
-        for (letters, id) in &keys {
-            let shared = letters
-                .iter()
-                .zip(previous)
-                .take_while(|(a, b)| a == b)
-                .count();
-            while open.len() > shared + 1 {
-                let closed = open.pop().expect("the root stays open");
-                nodes[closed].end = nodes.len() as u32;
+        // Each queued node owns a run of `order` whose keys share its
+        // prefix of `depth` letters; processing the queue in order lays
+        // the trie out level by level.
+        let mut queue = std::collections::VecDeque::from([(0usize, 0usize, order.len(), 0usize)]);
+        while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
+            nodes[node].first_child = nodes.len() as u32;
+            // A key that ends here sorts before its extensions.
+            if lo < hi && keys.key(order[lo] as usize).len() == depth {
+                nodes[node].key = order[lo];
+                lo += 1;
             }
-            for &label in &letters[shared..] {
-                open.push(nodes.len());
+            while lo < hi {
+                let label = keys.key(order[lo] as usize)[depth];
+                let mut end = lo + 1;
+                while end < hi && keys.key(order[end] as usize)[depth] == label {
+                    end += 1;
+                }
+                queue.push_back((nodes.len(), lo, end, depth + 1));
                 nodes.push(Node {
                     label,
-                    end: 0,
+                    first_child: 0,
                     key: NO_KEY,
                 });
+                lo = end;
             }
-            let last = *open.last().expect("the root stays open");
-            debug_assert_eq!(nodes[last].key, NO_KEY, "keys are distinct");
-            nodes[last].key = *id;
-            previous = letters;
         }
-        while let Some(closed) = open.pop() {
-            nodes[closed].end = nodes.len() as u32;
-        }
+        nodes.push(Node {
+            label: '\0',
+            first_child: nodes.len() as u32,
+            key: NO_KEY,
+        });
         nodes.shrink_to_fit();
         Trie { nodes }
+    }
+
+    fn children(&self, node: usize) -> std::ops::Range<usize> {
+        self.nodes[node].first_child as usize..self.nodes[node + 1].first_child as usize
     }
 }
 
@@ -102,20 +134,27 @@ pub(crate) struct FuzzyIndex {
 impl FuzzyIndex {
     /// Indexes `keys`, which must be distinct.
     pub(crate) fn new<'k>(keys: impl IntoIterator<Item = &'k str>) -> FuzzyIndex {
-        let mut forward = Vec::new();
-        let mut key_len = Vec::new();
-        for (id, key) in keys.into_iter().enumerate() {
-            let letters: Vec<char> = key.chars().collect();
-            key_len.push(letters.len() as u32);
-            forward.push((letters, id as u32));
+        let mut forward = Letters {
+            letters: Vec::new(),
+            start: vec![0],
+        };
+        for key in keys {
+            forward.letters.extend(key.chars());
+            forward.start.push(forward.letters.len() as u32);
         }
-        let backward = forward
-            .iter()
-            .map(|(letters, id)| (letters.iter().rev().copied().collect(), *id))
-            .collect();
+        let count = forward.start.len() - 1;
+        let key_len: Vec<u32> = forward.start.windows(2).map(|w| w[1] - w[0]).collect();
+        let mut backward = Letters {
+            letters: Vec::with_capacity(forward.letters.len()),
+            start: vec![0],
+        };
+        for k in 0..count {
+            backward.letters.extend(forward.key(k).iter().rev());
+            backward.start.push(backward.letters.len() as u32);
+        }
         FuzzyIndex {
-            forward: Trie::new(forward),
-            backward: Trie::new(backward),
+            forward: Trie::new(&forward),
+            backward: Trie::new(&backward),
             key_len,
         }
     }
@@ -205,10 +244,8 @@ impl<'q> Search<'q> {
         if root.key != NO_KEY && n as u32 <= self.radius {
             found(root.key, n);
         }
-        let mut child = 1;
-        while child < root.end as usize {
+        for child in trie.children(0) {
             self.visit(trie, child, 1, found);
-            child = trie.nodes[child].end as usize;
         }
     }
 
@@ -228,10 +265,8 @@ impl<'q> Search<'q> {
             return;
         }
         self.path.push(node.label);
-        let mut child = at + 1;
-        while child < node.end as usize {
+        for child in trie.children(at) {
             self.visit(trie, child, depth + 1, found);
-            child = trie.nodes[child].end as usize;
         }
         self.path.pop();
     }

@@ -2,14 +2,27 @@
 //! compared with the query. Kept only for tests, as the oracle the indexed
 //! stage must agree with answer for answer.
 
+use std::collections::BTreeMap;
+
 use super::*;
 use crate::model::LatLon;
 use crate::normalize::edit_distance;
 
-/// Every `(key, place, needs_hint)` of the fuzzy stage, in key order.
+/// Every `(key, place, needs_hint)` of the fuzzy stage, in key order,
+/// gathered as the scan did (an entry with no need of a hint wins).
 fn scan_keys(index: &PlaceIndex) -> Vec<(String, usize, bool)> {
-    fuzzy_key_uses(&index.normalized, &index.core, &index.core_of_names)
-        .into_iter()
+    let mut keys: BTreeMap<(String, usize), bool> = BTreeMap::new();
+    for (key, ids) in index.normalized.iter().chain(&index.core_of_names) {
+        for &i in ids {
+            keys.insert((key.clone(), i), false);
+        }
+    }
+    for (key, ids) in &index.core {
+        for &i in ids {
+            keys.entry((key.clone(), i)).or_insert(true);
+        }
+    }
+    keys.into_iter()
         .map(|((key, i), needs_hint)| (key, i, needs_hint))
         .collect()
 }
