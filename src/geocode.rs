@@ -270,12 +270,13 @@ fn push_unique(list: &mut Vec<usize>, i: usize) {
 impl PlaceIndex {
     /// Indexes a validated place table (see [`crate::places::read_places`]).
     pub fn new(places: Vec<Place>) -> Self {
-        // Most spellings are distinct keys: sized once, the maps never rehash.
+        // Nearly every spelling is its own exact key, so that map is sized
+        // once; the others hold far fewer keys than spellings and grow.
         let spellings: usize = places.iter().map(|p| 3 + p.aliases.len()).sum();
         let mut exact: KeyMap<Vec<(usize, MatchKind)>> = key_map(spellings);
-        let mut normalized: KeyMap<Vec<usize>> = key_map(spellings);
-        let mut core: KeyMap<Vec<usize>> = key_map(spellings);
-        let mut core_of_names: KeyMap<Vec<usize>> = key_map(places.len());
+        let mut normalized: KeyMap<Vec<usize>> = key_map(0);
+        let mut core: KeyMap<Vec<usize>> = key_map(0);
+        let mut core_of_names: KeyMap<Vec<usize>> = key_map(0);
         for (i, place) in places.iter().enumerate() {
             let spellings = std::iter::once((place.id.as_str(), MatchKind::Id))
                 .chain(std::iter::once((place.name.as_str(), MatchKind::Name)))

@@ -43,6 +43,11 @@ struct Node {
 
 const NO_KEY: u32 = u32::MAX;
 
+/// Up to this many children, a node's children are all visited; past it,
+/// a row for a letter the query lacks is computed first (see
+/// [`Search::visit`]).
+const FEW_CHILDREN: usize = 3;
+
 /// Keys as one buffer of letters, so building a trie allocates little.
 struct Letters {
     letters: Vec<char>,
@@ -265,10 +270,39 @@ impl<'q> Search<'q> {
             return;
         }
         self.path.push(node.label);
-        for child in trie.children(at) {
-            self.visit(trie, child, depth + 1, found);
+        let children = trie.children(at);
+        if children.len() <= FEW_CHILDREN {
+            for child in children {
+                self.visit(trie, child, depth + 1, found);
+            }
+        } else {
+            // A child whose letter is none of the query letters its row
+            // reads gets the same row as any other such child: if that row
+            // is dead, only the children with one of those letters can
+            // live. Most children of a crowded node die, so this skips most
+            // row computations.
+            let read = self.letters_read(depth + 1);
+            let letters = &self.query[read];
+            let stranger = ('\0'..)
+                .find(|c| !letters.contains(c))
+                .expect("a short run of letters leaves some char out");
+            let any_child_lives = self.fill_row(depth + 1, stranger) == Some(true);
+            for child in children {
+                if any_child_lives || letters.contains(&trie.nodes[child].label) {
+                    self.visit(trie, child, depth + 1, found);
+                }
+            }
         }
         self.path.pop();
+    }
+
+    /// The query letters that row `depth` compares with its key letter,
+    /// directly or in a swap.
+    fn letters_read(&self, depth: usize) -> std::ops::Range<usize> {
+        let r = self.radius as usize;
+        let first = depth.saturating_sub(r).max(1);
+        let hi = self.query.len().min(depth + r);
+        first.saturating_sub(2).min(hi)..hi
     }
 
     /// Fills row `depth` for a key prefix ending in `letter`. `None` when
@@ -284,37 +318,40 @@ impl<'q> Search<'q> {
             return None;
         }
         let w = self.width;
-        let (before, row) = self.rows.split_at_mut(depth * w);
-        let row = &mut row[..w];
+        let (before, rest) = self.rows.split_at_mut(depth * w);
+        let row = &mut rest[..w];
         let up = &before[(depth - 1) * w..];
-        let up2 = (depth >= 2).then(|| &before[(depth - 2) * w..(depth - 1) * w]);
         // The key letter before this one, for a swap.
         let previous = self.path.last().copied();
-        let mut left = cap; // the cell to the left of the band is out of it
-        let mut alive = false;
-        for j in lo..=hi {
-            let cell = if j == 0 {
-                (depth as u32).min(cap)
-            } else {
-                let a = self.query[j - 1];
-                let mut best = (up[j] + 1).min(left + 1);
-                best = best.min(up[j - 1] + u32::from(a != letter));
-                if let (Some(up2), Some(p)) = (up2, previous) {
-                    if j >= 2 && a == p && self.query[j - 2] == letter {
-                        best = best.min(up2[j - 2] + 1);
-                    }
-                }
-                best.min(cap)
-            };
-            row[j] = cell;
-            left = cell;
-            let bound = if j < self.cut {
-                self.tight
-            } else {
-                self.radius
-            };
-            alive |= cell <= bound;
+        // Column 0 is the key prefix against no query letter; the cell left
+        // of the band is out of it.
+        let first = lo.max(1);
+        let mut left = cap;
+        if lo == 0 {
+            left = (depth as u32).min(cap);
+            row[0] = left;
         }
+        // Zipped slices instead of indices: the loop runs for every trie
+        // node visited, and bounds checks were a good part of it.
+        let letters = self.query[first - 1..hi].iter();
+        let above = up[first..=hi].iter().zip(&up[first - 1..hi]);
+        for (k, (&a, (&up_here, &up_left))) in letters.zip(above).enumerate() {
+            let mut cell = (up_here + 1)
+                .min(left + 1)
+                .min(up_left + u32::from(a != letter));
+            if Some(a) == previous {
+                let j = first + k;
+                if j >= 2 && self.query[j - 2] == letter {
+                    cell = cell.min(before[(depth - 2) * w + j - 2] + 1);
+                }
+            }
+            cell = cell.min(cap);
+            row[first + k] = cell;
+            left = cell;
+        }
+        let split = self.cut.clamp(lo, hi + 1);
+        let alive = row[lo..split].iter().any(|&c| c <= self.tight)
+            || row[split..=hi].iter().any(|&c| c <= self.radius);
         // The next row reads one cell right of this band.
         if hi < n {
             row[hi + 1] = cap;
