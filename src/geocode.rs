@@ -480,25 +480,28 @@ impl PlaceIndex {
             return found;
         }
         let query_len = query.len();
-        self.fuzzy.index.within(query, radius, |key, edits| {
-            let name_len = self.fuzzy.index.key_len(key);
-            // A length gap bigger than the suggestion budget cannot be close.
-            if query_len.abs_diff(name_len) > query_len / 2 {
-                return;
-            }
-            let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
-            for &(place, needs_hint) in self.fuzzy.uses_of(key) {
-                let place = place as usize;
-                if (needs_hint && hint.is_none()) || !hint_fits(hint, self.places[place].kind) {
-                    continue;
+        let shortest = query_len - query_len / 2;
+        self.fuzzy
+            .index
+            .within(query, radius, shortest, |key, edits| {
+                let name_len = self.fuzzy.index.key_len(key);
+                // A length gap bigger than the suggestion budget cannot be close.
+                if query_len.abs_diff(name_len) > query_len / 2 {
+                    return;
                 }
-                found.push(Closest {
-                    place,
-                    edits,
-                    score,
-                });
-            }
-        });
+                let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
+                for &(place, needs_hint) in self.fuzzy.uses_of(key) {
+                    let place = place as usize;
+                    if (needs_hint && hint.is_none()) || !hint_fits(hint, self.places[place].kind) {
+                        continue;
+                    }
+                    found.push(Closest {
+                        place,
+                        edits,
+                        score,
+                    });
+                }
+            });
         found.sort_by(|a, b| {
             a.place
                 .cmp(&b.place)

@@ -39,6 +39,10 @@ struct Node {
     first_child: u32,
     /// The key that ends here, or [`NO_KEY`].
     key: u32,
+    /// Letters in the longest key at or below this node: the fuzzy stage
+    /// wants no key much shorter than the query, and a long query's wide
+    /// suggestion radius would otherwise walk every short key.
+    longest: u32,
 }
 
 const NO_KEY: u32 = u32::MAX;
@@ -81,10 +85,17 @@ impl Trie {
                 .all(|w| keys.key(w[0] as usize) != keys.key(w[1] as usize)),
             "keys are distinct"
         );
+        let longest = |run: &[u32]| {
+            run.iter()
+                .map(|&k| keys.key(k as usize).len() as u32)
+                .max()
+                .unwrap_or(0)
+        };
         let mut nodes = vec![Node {
             label: '\0',
             first_child: 1,
             key: NO_KEY,
+            longest: longest(&order),
         }];
         // Each queued node owns a run of `order` whose keys share its
         // prefix of `depth` letters; processing the queue in order lays
@@ -108,6 +119,7 @@ impl Trie {
                     label,
                     first_child: 0,
                     key: NO_KEY,
+                    longest: longest(&order[lo..end]),
                 });
                 lo = end;
             }
@@ -116,6 +128,7 @@ impl Trie {
             label: '\0',
             first_child: nodes.len() as u32,
             key: NO_KEY,
+            longest: 0,
         });
         nodes.shrink_to_fit();
         Trie { nodes }
@@ -176,9 +189,10 @@ impl FuzzyIndex {
             + self.key_len.capacity() * std::mem::size_of::<u32>()
     }
 
-    /// Calls `found(id, edits)` for every key within `radius` edits of
-    /// `query`, with its exact distance; a key may be reported twice (once
-    /// by each trie), always with the same distance.
+    /// Calls `found(id, edits)` for every key of at least `shortest`
+    /// letters within `radius` edits of `query`, with its exact distance; a
+    /// key may be reported twice (once by each trie), always with the same
+    /// distance.
     ///
     /// Why the two searches miss nothing: take an optimal alignment of the
     /// query (`n` letters) with a key, as a path through the OSA table, and
@@ -193,13 +207,19 @@ impl FuzzyIndex {
     /// within the same cost). The second case is the first one read
     /// backwards, with the reversed query cut after letter `n − m − 1`, and
     /// the backward search finds the key.
-    pub(crate) fn within(&self, query: &[char], radius: usize, mut found: impl FnMut(u32, usize)) {
+    pub(crate) fn within(
+        &self,
+        query: &[char],
+        radius: usize,
+        shortest: usize,
+        mut found: impl FnMut(u32, usize),
+    ) {
         let n = query.len();
         let cut = n / 2;
-        let mut search = Search::new(query, radius, cut);
+        let mut search = Search::new(query, radius, cut, shortest);
         search.run(&self.forward, &mut found);
         let reversed: Vec<char> = query.iter().rev().copied().collect();
-        let mut search = Search::new(&reversed, radius, n.saturating_sub(cut + 1));
+        let mut search = Search::new(&reversed, radius, n.saturating_sub(cut + 1), shortest);
         search.run(&self.backward, &mut found);
     }
 }
@@ -211,6 +231,8 @@ struct Search<'q> {
     /// Columns before `cut` must stay within `tight`, the others `radius`.
     cut: usize,
     tight: u32,
+    /// Keys shorter than this are not wanted.
+    shortest: u32,
     /// Row `t` of the OSA table (key prefix of `t` letters against every
     /// query prefix), `width` cells each; only the band is meaningful.
     rows: Vec<u32>,
@@ -220,7 +242,7 @@ struct Search<'q> {
 }
 
 impl<'q> Search<'q> {
-    fn new(query: &'q [char], radius: usize, cut: usize) -> Self {
+    fn new(query: &'q [char], radius: usize, cut: usize, shortest: usize) -> Self {
         let n = query.len();
         // A key prefix longer than n + radius is out of the band entirely.
         let depths = n + radius + 1;
@@ -235,6 +257,7 @@ impl<'q> Search<'q> {
             radius,
             cut,
             tight: radius / 2,
+            shortest: shortest as u32,
             rows,
             width,
             path: Vec::with_capacity(depths),
@@ -246,7 +269,7 @@ impl<'q> Search<'q> {
             return;
         };
         let n = self.query.len();
-        if root.key != NO_KEY && n as u32 <= self.radius {
+        if root.key != NO_KEY && n as u32 <= self.radius && self.shortest == 0 {
             found(root.key, n);
         }
         for child in trie.children(0) {
@@ -256,11 +279,15 @@ impl<'q> Search<'q> {
 
     fn visit(&mut self, trie: &Trie, at: usize, depth: usize, found: &mut impl FnMut(u32, usize)) {
         let node = trie.nodes[at];
+        if node.longest < self.shortest {
+            return;
+        }
         let Some(alive) = self.fill_row(depth, node.label) else {
             return;
         };
         let n = self.query.len();
-        if node.key != NO_KEY && depth + self.radius as usize >= n {
+        if node.key != NO_KEY && depth + self.radius as usize >= n && depth as u32 >= self.shortest
+        {
             let edits = self.rows[depth * self.width + n];
             if edits <= self.radius {
                 found(node.key, edits as usize);
@@ -366,9 +393,20 @@ mod tests {
     use crate::normalize::edit_distance;
 
     fn search(index: &FuzzyIndex, query: &str, radius: usize) -> Vec<(u32, usize)> {
+        search_longer(index, query, radius, 0)
+    }
+
+    fn search_longer(
+        index: &FuzzyIndex,
+        query: &str,
+        radius: usize,
+        shortest: usize,
+    ) -> Vec<(u32, usize)> {
         let letters: Vec<char> = query.chars().collect();
         let mut hits = Vec::new();
-        index.within(&letters, radius, |id, edits| hits.push((id, edits)));
+        index.within(&letters, radius, shortest, |id, edits| {
+            hits.push((id, edits))
+        });
         hits.sort_unstable();
         hits.dedup();
         hits
@@ -419,6 +457,7 @@ mod tests {
         assert_eq!(search(&index, "", 2), vec![(0, 0), (1, 2)]);
         assert_eq!(search(&index, "a", 1), vec![(0, 1), (1, 1)]);
         assert!(search(&FuzzyIndex::new([]), "a", 3).is_empty());
+        assert_eq!(search_longer(&index, "", 2, 1), vec![(1, 2)]);
     }
 
     #[test]
@@ -453,10 +492,15 @@ mod tests {
         for _ in 0..600 {
             let query = word(&mut next);
             for radius in 0..=4 {
+                let shortest = next(8) as usize;
+                let wanted: Vec<(u32, usize)> = by_scan(&keys, &query, radius)
+                    .into_iter()
+                    .filter(|&(id, _)| keys[id as usize].chars().count() >= shortest)
+                    .collect();
                 assert_eq!(
-                    search(&index, &query, radius),
-                    by_scan(&keys, &query, radius),
-                    "{query:?} within {radius}"
+                    search_longer(&index, &query, radius, shortest),
+                    wanted,
+                    "{query:?} within {radius}, keys of {shortest}+ letters"
                 );
             }
         }
