@@ -212,21 +212,18 @@ struct FuzzyKeys {
 }
 
 impl FuzzyKeys {
-    /// `keys` sorted by key, as [`fuzzy_key_uses`] gives them.
-    fn new(keys: &[(&str, usize, bool)]) -> Self {
-        let mut distinct: Vec<&str> = Vec::new();
-        let mut start = Vec::new();
-        let mut uses = Vec::with_capacity(keys.len());
-        for &(key, i, needs_hint) in keys {
-            if distinct.last() != Some(&key) {
-                distinct.push(key);
-                start.push(uses.len() as u32);
-            }
-            uses.push((i as u32, needs_hint));
+    /// `keys` as [`fuzzy_key_uses`] gives them.
+    fn new(keys: &[(&str, Vec<(usize, bool)>)]) -> Self {
+        let mut start = Vec::with_capacity(keys.len() + 1);
+        let mut uses = Vec::new();
+        for (_, places) in keys {
+            start.push(uses.len() as u32);
+            uses.extend(places.iter().map(|&(i, needs_hint)| (i as u32, needs_hint)));
         }
         start.push(uses.len() as u32);
+        uses.shrink_to_fit();
         FuzzyKeys {
-            index: FuzzyIndex::new(distinct),
+            index: FuzzyIndex::new(keys.iter().map(|&(key, _)| key)),
             start,
             uses,
         }
@@ -238,26 +235,32 @@ impl FuzzyKeys {
     }
 }
 
-/// Every normalised and core key with its place, and whether a query needs
-/// a feature word to use it, sorted by key and place: a key of the alias
-/// cores alone is only for queries with a feature word, as in the exact
-/// core stage.
+/// Every distinct normalised and core key, sorted, with its places in
+/// table order and whether a query needs a feature word to use each: a
+/// key of the alias cores alone is only for queries with a feature word,
+/// as in the exact core stage.
 fn fuzzy_key_uses<'k>(
     normalized: &'k KeyMap<Vec<usize>>,
     core: &'k KeyMap<Vec<usize>>,
     core_of_names: &'k KeyMap<Vec<usize>>,
-) -> Vec<(&'k str, usize, bool)> {
-    let mut uses: Vec<(&str, usize, bool)> = Vec::new();
+) -> Vec<(&'k str, Vec<(usize, bool)>)> {
+    let mut by_key: HashMap<&str, Vec<(usize, bool)>, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(normalized.len() + core.len(), Default::default());
     for (map, needs_hint) in [(normalized, false), (core_of_names, false), (core, true)] {
         for (key, ids) in map {
-            uses.extend(ids.iter().map(|&i| (key.as_str(), i, needs_hint)));
+            let places = by_key.entry(key.as_str()).or_default();
+            places.extend(ids.iter().map(|&i| (i, needs_hint)));
         }
     }
-    // `false` sorts first, so where a key and place come with and without
-    // the need for a hint, the one kept needs none.
-    uses.sort_unstable();
-    uses.dedup_by(|b, a| (a.0, a.1) == (b.0, b.1));
-    uses
+    let mut keys: Vec<(&str, Vec<(usize, bool)>)> = by_key.into_iter().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (_, places) in &mut keys {
+        // `false` sorts first, so where a place comes with and without the
+        // need for a hint, the one kept needs none.
+        places.sort_unstable();
+        places.dedup_by_key(|&mut (i, _)| i);
+    }
+    keys
 }
 
 /// A stage's raw answer: matching places in table order, none, or several.

@@ -62,11 +62,12 @@ pub struct CoreName {
 pub fn normalize(text: &str) -> String {
     // ASCII has no decompositions and no combining marks, and most place
     // text is ASCII: skipping NFKD for it halves the cost of a name.
-    let chars: Vec<char> = if text.is_ascii() {
-        text.chars().collect()
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    if text.is_ascii() {
+        chars.extend(text.chars());
     } else {
-        text.nfkd().filter(|&c| !is_combining_mark(c)).collect()
-    };
+        chars.extend(text.nfkd().filter(|&c| !is_combining_mark(c)));
+    }
     let mut folded = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
