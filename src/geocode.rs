@@ -434,16 +434,18 @@ impl PlaceIndex {
         match closest.as_slice() {
             [] => {
                 // Suggestions may be up to `limit` edits away, but only the
-                // best few are listed: widen one edit at a time and stop
-                // once enough places are found, since every place nearer
-                // than the current radius is then already in the list.
+                // best few are listed: widen the search and stop once
+                // enough places are found, since every place nearer than
+                // the current radius is then already in the list. The
+                // radius doubles, so an invented name, found near nothing,
+                // costs a few walks rather than one per edit up to the limit.
                 let limit = (query.len() / 2).max(2);
                 let mut radius = budget;
                 let mut closest = closest;
                 while radius < limit
                     && closest.iter().filter(|c| c.score > 0.0).count() < MAX_CANDIDATES
                 {
-                    radius += 1;
+                    radius = (radius * 2).clamp(radius + 1, limit);
                     closest = self.closest_places(&query, hint, radius);
                 }
                 let suggestions = closest
