@@ -14,17 +14,24 @@
 //! 4. **fuzzy**: the closest normalised name by edit distance, allowed 1 edit
 //!    for 6–9 letters and 2 for 10 or more, never for shorter names (a
 //!    five-letter "Assad" is a family name one edit from "Asad"), and only
-//!    when no other place is as close (`fuzzy`, with a score).
+//!    when no other place is as close (`fuzzy`, with a score). The keys
+//!    are searched through an index (`fuzzy_index`), never by comparing
+//!    the query with every one.
 //!
 //! A name that two places share, at any stage, is reported ambiguous with
 //! its candidates; a name nothing matches is reported unknown with the
 //! closest names as suggestions. Nothing is guessed.
 
-use std::collections::{BTreeMap, HashMap};
+mod fuzzy_index;
+#[cfg(test)]
+mod scan_oracle;
+
+use std::collections::HashMap;
 
 use crate::distance::destination;
 use crate::model::{LatLon, MatchKind, Place, PlaceKind, Precision};
-use crate::normalize::{core_name, edit_distance, normalize, FeatureHint};
+use crate::normalize::{core_name, normalize, FeatureHint};
+use fuzzy_index::FuzzyIndex;
 
 /// Metres added to a place's uncertainty for "near X", by the kind of X.
 const NEAR_SITE_EXTRA_M: u32 = 10_000;
@@ -172,18 +179,90 @@ pub type Resolution<'a> = Result<Resolved<'a>, Unresolved<'a>>;
 #[derive(Debug)]
 pub struct PlaceIndex {
     places: Vec<Place>,
-    exact: HashMap<String, Vec<(usize, MatchKind)>>,
-    normalized: HashMap<String, Vec<usize>>,
+    exact: KeyMap<Vec<(usize, MatchKind)>>,
+    normalized: KeyMap<Vec<usize>>,
     /// Cores of every spelling, for queries that carry a feature word.
-    core: HashMap<String, Vec<usize>>,
+    core: KeyMap<Vec<usize>>,
     /// Cores of ids and names only, for queries without a feature word: a
     /// bare "Assad" must not reach the air base through its alias
     /// "Al-Assad air base", nor "Qadisiyah" through "Qadisiyah Airbase".
-    core_of_names: HashMap<String, Vec<usize>>,
-    /// Every distinct normalised and core key with its place, for the fuzzy
-    /// stage, and whether the query needs a feature word to use it.
-    fuzzy_keys: Vec<(String, usize, bool)>,
+    core_of_names: KeyMap<Vec<usize>>,
+    /// Every distinct normalised and core key, for the fuzzy stage.
+    fuzzy: FuzzyKeys,
     warnings: Vec<String>,
+}
+
+/// A map from spellings or keys to places. The keys come from the curated
+/// place table and queries only look up, so a fast seeded hash serves
+/// better than the default SipHash, which took a tenth of indexing a
+/// 50 000-place gazetteer.
+type KeyMap<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
+fn key_map<V>(capacity: usize) -> KeyMap<V> {
+    KeyMap::with_capacity_and_hasher(capacity, Default::default())
+}
+
+/// The fuzzy stage's keys: an index to find those near a query, and for
+/// each key the places it names and whether the query needs a feature word
+/// to use it.
+#[derive(Debug, Default)]
+struct FuzzyKeys {
+    index: FuzzyIndex,
+    /// `uses[start[k]..start[k + 1]]` are key `k`'s `(place, needs_hint)`.
+    start: Vec<u32>,
+    uses: Vec<(u32, bool)>,
+}
+
+impl FuzzyKeys {
+    /// `keys` as [`fuzzy_key_uses`] gives them.
+    fn new(keys: &[(&str, Vec<(usize, bool)>)]) -> Self {
+        let mut start = Vec::with_capacity(keys.len() + 1);
+        let mut uses = Vec::new();
+        for (_, places) in keys {
+            start.push(uses.len() as u32);
+            uses.extend(places.iter().map(|&(i, needs_hint)| (i as u32, needs_hint)));
+        }
+        start.push(uses.len() as u32);
+        uses.shrink_to_fit();
+        FuzzyKeys {
+            index: FuzzyIndex::new(keys.iter().map(|&(key, _)| key)),
+            start,
+            uses,
+        }
+    }
+
+    fn uses_of(&self, key: u32) -> &[(u32, bool)] {
+        let k = key as usize;
+        &self.uses[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+}
+
+/// Every distinct normalised and core key, sorted, with its places in
+/// table order and whether a query needs a feature word to use each: a
+/// key of the alias cores alone is only for queries with a feature word,
+/// as in the exact core stage.
+fn fuzzy_key_uses<'k>(
+    normalized: &'k KeyMap<Vec<usize>>,
+    core: &'k KeyMap<Vec<usize>>,
+    core_of_names: &'k KeyMap<Vec<usize>>,
+) -> Vec<(&'k str, Vec<(usize, bool)>)> {
+    let mut by_key: HashMap<&str, Vec<(usize, bool)>, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(normalized.len() + core.len(), Default::default());
+    for (map, needs_hint) in [(normalized, false), (core_of_names, false), (core, true)] {
+        for (key, ids) in map {
+            let places = by_key.entry(key.as_str()).or_default();
+            places.extend(ids.iter().map(|&i| (i, needs_hint)));
+        }
+    }
+    let mut keys: Vec<(&str, Vec<(usize, bool)>)> = by_key.into_iter().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (_, places) in &mut keys {
+        // `false` sorts first, so where a place comes with and without the
+        // need for a hint, the one kept needs none.
+        places.sort_unstable();
+        places.dedup_by_key(|&mut (i, _)| i);
+    }
+    keys
 }
 
 /// A stage's raw answer: matching places in table order, none, or several.
@@ -196,10 +275,13 @@ fn push_unique(list: &mut Vec<usize>, i: usize) {
 impl PlaceIndex {
     /// Indexes a validated place table (see [`crate::places::read_places`]).
     pub fn new(places: Vec<Place>) -> Self {
-        let mut exact: HashMap<String, Vec<(usize, MatchKind)>> = HashMap::new();
-        let mut normalized: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut core: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut core_of_names: HashMap<String, Vec<usize>> = HashMap::new();
+        // Nearly every spelling is its own exact key, so that map is sized
+        // once; the others hold far fewer keys than spellings and grow.
+        let spellings: usize = places.iter().map(|p| 3 + p.aliases.len()).sum();
+        let mut exact: KeyMap<Vec<(usize, MatchKind)>> = key_map(spellings);
+        let mut normalized: KeyMap<Vec<usize>> = key_map(0);
+        let mut core: KeyMap<Vec<usize>> = key_map(0);
+        let mut core_of_names: KeyMap<Vec<usize>> = key_map(0);
         for (i, place) in places.iter().enumerate() {
             let spellings = std::iter::once((place.id.as_str(), MatchKind::Id))
                 .chain(std::iter::once((place.name.as_str(), MatchKind::Name)))
@@ -228,19 +310,7 @@ impl PlaceIndex {
                 push_unique(core.entry(core_key).or_default(), i);
             }
         }
-        // A key of the alias cores alone is only for queries with a feature
-        // word, as in the exact core stage.
-        let mut fuzzy: BTreeMap<(String, usize), bool> = BTreeMap::new();
-        for (key, ids) in normalized.iter().chain(core_of_names.iter()) {
-            for &i in ids {
-                fuzzy.insert((key.clone(), i), false);
-            }
-        }
-        for (key, ids) in &core {
-            for &i in ids {
-                fuzzy.entry((key.clone(), i)).or_insert(true);
-            }
-        }
+        let fuzzy = FuzzyKeys::new(&fuzzy_key_uses(&normalized, &core, &core_of_names));
         let warnings = collision_warnings(&places, &exact, &normalized);
         PlaceIndex {
             places,
@@ -248,10 +318,7 @@ impl PlaceIndex {
             normalized,
             core,
             core_of_names,
-            fuzzy_keys: fuzzy
-                .into_iter()
-                .map(|((key, i), needs_hint)| (key, i, needs_hint))
-                .collect(),
+            fuzzy,
             warnings,
         }
     }
@@ -282,6 +349,24 @@ impl PlaceIndex {
     /// assert!(index.resolve("Bashar al-Assad").is_err());
     /// ```
     pub fn resolve(&self, text: &str) -> Resolution<'_> {
+        self.resolve_with(text, Self::fuzzy)
+    }
+
+    /// Heap bytes held by the fuzzy stage's index (its two tries), for
+    /// benchmarks and capacity planning.
+    pub fn fuzzy_index_bytes(&self) -> usize {
+        self.fuzzy.index.heap_bytes()
+            + self.fuzzy.start.capacity() * std::mem::size_of::<u32>()
+            + self.fuzzy.uses.capacity() * std::mem::size_of::<(u32, bool)>()
+    }
+
+    /// [`PlaceIndex::resolve`] with the fuzzy stage given, so tests can
+    /// put the linear scan it replaced beside it.
+    fn resolve_with<'a>(
+        &'a self,
+        text: &str,
+        fuzzy: impl Fn(&'a Self, &str) -> Resolution<'a>,
+    ) -> Resolution<'a> {
         let text = text.trim();
         if text.is_empty() {
             return Err(self.unresolved(UnresolvedReason::Empty, Vec::new()));
@@ -292,11 +377,11 @@ impl PlaceIndex {
         if let Some((relation, rest)) = split_relation(text) {
             let inner = match self.direct(rest)? {
                 Some(found) => found,
-                None => self.fuzzy(rest)?,
+                None => fuzzy(self, rest)?,
             };
             return Ok(apply_relation(inner, relation));
         }
-        self.fuzzy(text)
+        fuzzy(self, text)
     }
 
     /// The exact and normalised stages: `Ok(None)` when neither decides.
@@ -344,68 +429,100 @@ impl PlaceIndex {
     /// The fuzzy stage: a unique closest place within the edit budget, else
     /// ambiguous (a tie) or unknown (with the closest names as suggestions).
     fn fuzzy(&self, text: &str) -> Resolution<'_> {
-        let key = normalize(text);
-        let core = core_name(&key);
-        // With a feature word only the core is compared, and the edit budget
-        // is that of the core: "Ali Air Base" is a three-letter name, not a
-        // twelve-letter one, and must not reach another base by two edits.
-        let query = if core.hint.is_some() {
-            &core.core
-        } else {
-            &key
-        };
-        let query_len = query.chars().count();
-        let budget = edit_budget(query_len);
-        let mut best: Vec<(usize, usize, f64)> = Vec::new(); // (place, edits, score)
-        if !query.is_empty() {
-            for (name, i, needs_hint) in &self.fuzzy_keys {
-                if (*needs_hint && core.hint.is_none())
-                    || !hint_fits(core.hint, self.places[*i].kind)
-                {
-                    continue;
-                }
-                let name_len = name.chars().count();
-                // A length gap bigger than the suggestion budget cannot be close.
-                if query_len.abs_diff(name_len) > query_len / 2 {
-                    continue;
-                }
-                let edits = edit_distance(query, name);
-                let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
-                match best.iter_mut().find(|(j, _, _)| j == i) {
-                    Some(entry) if entry.1 > edits || (entry.1 == edits && entry.2 < score) => {
-                        *entry = (*i, edits, score);
-                    }
-                    Some(_) => {}
-                    None => best.push((*i, edits, score)),
-                }
-            }
-        }
-        best.sort_by(|a, b| a.1.cmp(&b.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
-        let within: Vec<&(usize, usize, f64)> = best.iter().filter(|b| b.1 <= budget).collect();
-        match within.as_slice() {
+        let (query, hint) = fuzzy_query(text);
+        let query: Vec<char> = query.chars().collect();
+        let budget = edit_budget(query.len());
+        let closest = self.closest_places(&query, hint, budget);
+        match closest.as_slice() {
             [] => {
-                let limit = (query_len / 2).max(2);
-                let suggestions = best
+                // Suggestions may be up to `limit` edits away, but only the
+                // best few are listed: widen the search and stop once
+                // enough places are found, since every place nearer than
+                // the current radius is then already in the list. The
+                // radius doubles, so an invented name, found near nothing,
+                // costs a few walks rather than one per edit up to the limit.
+                let limit = (query.len() / 2).max(2);
+                let mut radius = budget;
+                let mut closest = closest;
+                while radius < limit
+                    && closest.iter().filter(|c| c.score > 0.0).count() < MAX_CANDIDATES
+                {
+                    radius = (radius * 2).clamp(radius + 1, limit);
+                    closest = self.closest_places(&query, hint, radius);
+                }
+                let suggestions = closest
                     .iter()
-                    .filter(|b| b.1 <= limit && b.2 > 0.0)
+                    .filter(|c| c.score > 0.0)
                     .take(MAX_CANDIDATES)
-                    .map(|&(i, _, score)| self.candidate(i, score))
+                    .map(|c| self.candidate(c.place, c.score))
                     .collect();
                 Err(self.unresolved(UnresolvedReason::Unknown, suggestions))
             }
             [first, rest @ ..] => {
-                if rest.iter().any(|b| b.1 == first.1) {
-                    let tied = within
+                if rest.iter().any(|c| c.edits == first.edits) {
+                    let tied = closest
                         .iter()
-                        .filter(|b| b.1 == first.1)
-                        .map(|&&(i, _, score)| self.candidate(i, score))
+                        .filter(|c| c.edits == first.edits)
+                        .map(|c| self.candidate(c.place, c.score))
                         .collect();
                     Err(self.unresolved(UnresolvedReason::Ambiguous, tied))
                 } else {
-                    Ok(self.resolved(first.0, MatchKind::Fuzzy, round3(first.2)))
+                    Ok(self.resolved(first.place, MatchKind::Fuzzy, round3(first.score)))
                 }
             }
         }
+    }
+
+    /// Every place with a key within `radius` edits of `query` that the
+    /// feature word allows and whose length is within half the query's,
+    /// by its best key: fewest edits, then highest score, then table order.
+    fn closest_places(
+        &self,
+        query: &[char],
+        hint: Option<FeatureHint>,
+        radius: usize,
+    ) -> Vec<Closest> {
+        let mut found: Vec<Closest> = Vec::new();
+        if query.is_empty() {
+            return found;
+        }
+        let query_len = query.len();
+        let shortest = query_len - query_len / 2;
+        self.fuzzy
+            .index
+            .within(query, radius, shortest, |key, edits| {
+                let name_len = self.fuzzy.index.key_len(key);
+                // A length gap bigger than the suggestion budget cannot be close.
+                if query_len.abs_diff(name_len) > query_len / 2 {
+                    return;
+                }
+                let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
+                for &(place, needs_hint) in self.fuzzy.uses_of(key) {
+                    let place = place as usize;
+                    if (needs_hint && hint.is_none()) || !hint_fits(hint, self.places[place].kind) {
+                        continue;
+                    }
+                    found.push(Closest {
+                        place,
+                        edits,
+                        score,
+                    });
+                }
+            });
+        found.sort_by(|a, b| {
+            a.place
+                .cmp(&b.place)
+                .then(a.edits.cmp(&b.edits))
+                .then(b.score.total_cmp(&a.score))
+        });
+        found.dedup_by_key(|c| c.place);
+        found.sort_by(|a, b| {
+            a.edits
+                .cmp(&b.edits)
+                .then(b.score.total_cmp(&a.score))
+                .then(a.place.cmp(&b.place))
+        });
+        found
     }
 
     fn resolved(&self, i: usize, match_kind: MatchKind, score: f64) -> Resolved<'_> {
@@ -444,6 +561,28 @@ impl PlaceIndex {
     ) -> Unresolved<'a> {
         Unresolved { reason, candidates }
     }
+}
+
+/// What the fuzzy stage compares with the keys, and the feature word's hint.
+/// With a feature word only the core is compared, and the edit budget is
+/// that of the core: "Ali Air Base" is a three-letter name, not a
+/// twelve-letter one, and must not reach another base by two edits.
+fn fuzzy_query(text: &str) -> (String, Option<FeatureHint>) {
+    let key = normalize(text);
+    let core = core_name(&key);
+    match core.hint {
+        Some(_) => (core.core, core.hint),
+        None => (key, None),
+    }
+}
+
+/// A place the fuzzy stage found near a query, by its best key.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Closest {
+    place: usize,
+    edits: usize,
+    /// 1 − edits ÷ the longer length.
+    score: f64,
 }
 
 fn round3(x: f64) -> f64 {
@@ -695,8 +834,8 @@ fn split_relation(text: &str) -> Option<(Relation, &str)> {
 /// Lists spellings that name more than one place.
 fn collision_warnings(
     places: &[Place],
-    exact: &HashMap<String, Vec<(usize, MatchKind)>>,
-    normalized: &HashMap<String, Vec<usize>>,
+    exact: &KeyMap<Vec<(usize, MatchKind)>>,
+    normalized: &KeyMap<Vec<usize>>,
 ) -> Vec<String> {
     let ids = |list: &mut dyn Iterator<Item = usize>| {
         let mut v: Vec<&str> = list.map(|i| places[i].id.as_str()).collect();

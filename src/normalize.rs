@@ -60,7 +60,14 @@ pub struct CoreName {
 /// assert_eq!(normalize("Al-Anbar Province"), "anbar governorate");
 /// ```
 pub fn normalize(text: &str) -> String {
-    let chars: Vec<char> = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
+    // ASCII has no decompositions and no combining marks, and most place
+    // text is ASCII: skipping NFKD for it halves the cost of a name.
+    let mut chars: Vec<char> = Vec::with_capacity(text.len());
+    if text.is_ascii() {
+        chars.extend(text.chars());
+    } else {
+        chars.extend(text.nfkd().filter(|&c| !is_combining_mark(c)));
+    }
     let mut folded = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
