@@ -60,6 +60,34 @@ pub struct CoreName {
 /// assert_eq!(normalize("Al-Anbar Province"), "anbar governorate");
 /// ```
 pub fn normalize(text: &str) -> String {
+    let folded = fold(text);
+    let words: Vec<(&str, ())> = folded.split_whitespace().map(|w| (w, ())).collect();
+    let canonical = canonical_words(&words, |_, _| ());
+    let mut out = String::with_capacity(folded.len());
+    for (i, (word, ())) in canonical.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Rules 1–4 of [`normalize`]: decomposition, apostrophes, Arabic letter
+/// variants, case; every other non-alphanumeric character becomes a space.
+/// The words of the result still carry their articles and feature-word
+/// spellings; [`canonical_words`] applies the word rules 5 and 6.
+///
+/// Folding a text word by word gives the words of folding it whole, as long
+/// as the text is split only where it has characters other than letters,
+/// digits, marks and apostrophes: that is how [`crate::extract`] keeps each
+/// folded word tied to its place in the original text.
+pub fn fold(text: &str) -> String {
+    // Plain ASCII letters and digits fold to their lower case and nothing
+    // else: the common case of running text, without the decomposition.
+    if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return text.to_ascii_lowercase();
+    }
     let chars: Vec<char> = text.nfkd().filter(|&c| !is_combining_mark(c)).collect();
     let mut folded = String::with_capacity(text.len());
     let mut i = 0;
@@ -90,28 +118,46 @@ pub fn normalize(text: &str) -> String {
             _ => folded.push(' '),
         }
     }
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    let mut out: Vec<&str> = Vec::with_capacity(words.len() + 1);
-    for (i, word) in words.iter().enumerate() {
-        let has_next = i + 1 < words.len();
-        if has_next && ARTICLES.contains(word) {
-            continue;
-        }
-        match *word {
-            "ayn" | "ein" => out.push("ain"),
-            "airbase" => out.extend(["air", "base"]),
-            "field" if out.last() == Some(&"air") => {
-                out.pop();
-                out.push("airfield");
-            }
-            "province" | "muhafazah" | "muhafazat" => out.push("governorate"),
-            w => out.push(strip_arabic_article(w)),
-        }
-    }
-    out.join(" ")
+    folded
 }
 
-fn is_apostrophe(c: char) -> bool {
+/// Rules 5 and 6 of [`normalize`] over folded words, each carrying a tag
+/// (the extractor tags each word with its byte span in the original text).
+/// A word split in two ("airbase") gives both halves its tag; two words
+/// joined into one ("air field") get `join` of their tags.
+pub fn canonical_words<'w, T: Copy>(
+    words: &[(&'w str, T)],
+    join: impl Fn(T, T) -> T,
+) -> Vec<(&'w str, T)> {
+    let mut out: Vec<(&'w str, T)> = Vec::with_capacity(words.len() + 1);
+    for (i, &(word, tag)) in words.iter().enumerate() {
+        let has_next = i + 1 < words.len();
+        if has_next && is_article(word) {
+            continue;
+        }
+        match word {
+            "ayn" | "ein" => out.push(("ain", tag)),
+            "airbase" => out.extend([("air", tag), ("base", tag)]),
+            "field" if out.last().is_some_and(|&(w, _)| w == "air") => {
+                let (_, air) = out.pop().expect("checked above");
+                out.push(("airfield", join(air, tag)));
+            }
+            "province" | "muhafazah" | "muhafazat" => out.push(("governorate", tag)),
+            w => out.push((strip_arabic_article(w), tag)),
+        }
+    }
+    out
+}
+
+/// Whether a folded word is an Arabic article written apart from its noun
+/// (`al`, `el`, `as`, …): [`normalize`] drops it when another word follows.
+pub fn is_article(word: &str) -> bool {
+    ARTICLES.contains(&word)
+}
+
+/// Whether a character is one of the apostrophes and ayn/hamza letters that
+/// [`normalize`] removes.
+pub fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '‘' | 'ʿ' | 'ʾ' | 'ʻ' | 'ʼ' | '`' | '´')
 }
 
