@@ -10,6 +10,7 @@
 //! night, Ryder said on Tuesday"). Without a dateline, weekdays and
 //! relative words give no date: nothing is guessed.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A calendar date (proleptic Gregorian).
@@ -165,7 +166,7 @@ pub fn is_calendar_word(word: &str) -> bool {
 struct Word<'t> {
     start: usize,
     end: usize,
-    lower: String,
+    lower: Cow<'t, str>,
     text: &'t str,
 }
 
@@ -189,18 +190,20 @@ fn words(text: &str) -> Vec<Word<'_>> {
     out.into_iter()
         .map(|(s, e)| {
             let text_word = &text[s..e];
-            let mut lower = if text_word.is_ascii() {
-                text_word.to_ascii_lowercase()
+            let lower: Cow<'_, str> = if text_word.chars().any(char::is_uppercase) {
+                Cow::Owned(text_word.to_lowercase())
             } else {
-                text_word.to_lowercase()
+                Cow::Borrowed(text_word)
             };
             // "Wednesday’s" → "wednesday"
-            if let Some(stem) = lower
+            let stem = lower
                 .strip_suffix("’s")
                 .or_else(|| lower.strip_suffix("'s"))
-            {
-                lower = stem.to_string();
-            }
+                .map(str::to_string);
+            let lower = match stem {
+                Some(stem) => Cow::Owned(stem),
+                None => lower,
+            };
             Word {
                 start: s,
                 end: e,
@@ -277,7 +280,7 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
-        let next = |k: usize| words.get(i + k).map(|w| w.lower.as_str());
+        let next = |k: usize| words.get(i + k).map(|w| &*w.lower);
         let mut found: Option<(DateExpr, usize)> = None;
         if let Some(date) = iso(&w.lower) {
             found = Some((DateExpr::Full(date), i));
@@ -304,7 +307,7 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
             found = Some((DateExpr::DaysBefore(1), i + 1));
         }
         if let Some((expr, last)) = found {
-            let bounds_period = i > 0 && PERIOD_WORDS.contains(&words[i - 1].lower.as_str());
+            let bounds_period = i > 0 && PERIOD_WORDS.contains(&&*words[i - 1].lower);
             out.push(DateMention {
                 start: w.start,
                 end: words[last].end,

@@ -60,7 +60,7 @@ pub fn read(
     let (date, date_note) = date_of(text, sentence, tokens, name, anchor);
     let definite = (event.saturating_sub(3)..event).any(|j| {
         matches!(
-            tokens[j].lower.as_str(),
+            tokens[j].lower(),
             "the" | "these" | "this" | "those" | "that"
         )
     });
@@ -142,7 +142,7 @@ fn date_of(
 fn has_words(tokens: &[Token<'_>], words: &[&str]) -> bool {
     tokens
         .windows(words.len())
-        .any(|w| w.iter().zip(words).all(|(t, x)| t.lower == *x))
+        .any(|w| w.iter().zip(words).all(|(t, x)| t.lower() == *x))
 }
 
 fn subtype(tokens: &[Token<'_>], kind: EventKind) -> String {
@@ -196,7 +196,7 @@ fn actor(tokens: &[Token<'_>], event: usize, kind: EventKind) -> String {
             None => k += 1,
         }
     }
-    let before_word = |k: usize| k.checked_sub(1).map(|j| tokens[j].lower.as_str());
+    let before_word = |k: usize| k.checked_sub(1).map(|j| tokens[j].lower());
     if let Some(&(_, name)) = hits.iter().find(|&&(k, _)| before_word(k) == Some("by")) {
         return name.to_string();
     }
@@ -264,7 +264,7 @@ const TARGET_WORDS: usize = 14;
 /// follow the event word, up to the place or the next preposition.
 fn target(text: &str, tokens: &[Token<'_>], event: usize, name: &NameAt) -> String {
     let verb = matches!(
-        tokens[event].lower.as_str(),
+        tokens[event].lower(),
         "struck" | "hit" | "hits" | "targeted" | "targeting" | "bombed" | "shelled" | "attacked"
     );
     let limit = (event + 1 + TARGET_WORDS).min(tokens.len());
@@ -272,8 +272,8 @@ fn target(text: &str, tokens: &[Token<'_>], event: usize, name: &NameAt) -> Stri
         let t = &tokens[j];
         let next_is_date = tokens
             .get(j + 1)
-            .is_some_and(|n| super::dates::is_calendar_word(&n.lower));
-        matches!(t.lower.as_str(), "against" | "targeting" | "on" | "at") && !next_is_date
+            .is_some_and(|n| super::dates::is_calendar_word(n.lower()));
+        matches!(t.lower(), "against" | "targeting" | "on" | "at") && !next_is_date
     });
     let from = match opener {
         Some(j) => j + 1,
@@ -285,11 +285,11 @@ fn target(text: &str, tokens: &[Token<'_>], event: usize, name: &NameAt) -> Stri
         && to < from + TARGET_WORDS
         && to != name.first
         && (tokens[to].word || tokens[to].text == "-")
-        && !TARGET_STOPS.contains(&tokens[to].lower.as_str())
+        && !TARGET_STOPS.contains(&tokens[to].lower())
     {
         to += 1;
     }
-    let article = |t: &Token<'_>| matches!(t.lower.as_str(), "the" | "a" | "an");
+    let article = |t: &Token<'_>| matches!(t.lower(), "the" | "a" | "an");
     let mut from = from;
     while from < to && article(&tokens[from]) {
         from += 1;
@@ -304,10 +304,10 @@ fn target(text: &str, tokens: &[Token<'_>], event: usize, name: &NameAt) -> Stri
 /// eight", "eight injuries", "injuring as many as eight", "several enemy
 /// KIA".
 fn figure(tokens: &[Token<'_>], words: &[&str]) -> Figure {
-    let word = |j: usize| tokens.get(j).map(|t| t.lower.as_str());
+    let word = |j: usize| tokens.get(j).map(|t| t.lower());
     for k in 0..tokens.len() {
         // A verb, then a hedge, then a number or a vague word.
-        let w = tokens[k].lower.as_str();
+        let w = tokens[k].lower();
         let verb = words.contains(&w)
             && (w.ends_with("ing")
                 || matches!(w, "killed" | "injured" | "wounded" | "kill" | "kills"));
@@ -357,7 +357,7 @@ fn hedge_at(tokens: &[Token<'_>], at: usize) -> (Hedge, usize) {
     for (words, hedge) in HEDGES {
         let fits = tokens
             .get(at..at + words.len())
-            .is_some_and(|w| w.iter().zip(words.iter()).all(|(t, x)| t.lower == *x));
+            .is_some_and(|w| w.iter().zip(words.iter()).all(|(t, x)| t.lower() == *x));
         if fits {
             return (*hedge, at + words.len());
         }
@@ -395,8 +395,8 @@ fn apply(f: Figure, hedge: Hedge) -> Figure {
 /// A number (both bounds) or a vague word (low bound only) at `at`.
 fn count_at(tokens: &[Token<'_>], at: usize, hedge: Hedge) -> Option<Figure> {
     let t = tokens.get(at)?;
-    if let Some(n) = number(&t.lower) {
-        let year = (1900..=2200).contains(&n) && t.lower.len() == 4;
+    if let Some(n) = number(t.lower()) {
+        let year = (1900..=2200).contains(&n) && t.lower().len() == 4;
         if year {
             return None;
         }
@@ -409,7 +409,7 @@ fn count_at(tokens: &[Token<'_>], at: usize, hedge: Hedge) -> Option<Figure> {
     VAGUE_COUNTS.iter().find_map(|(words, n)| {
         let fits = tokens
             .get(at..at + words.len())
-            .is_some_and(|w| w.iter().zip(words.iter()).all(|(t, x)| t.lower == *x));
+            .is_some_and(|w| w.iter().zip(words.iter()).all(|(t, x)| t.lower() == *x));
         fits.then_some(Figure {
             low: Some(*n),
             high: None,

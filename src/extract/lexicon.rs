@@ -511,8 +511,42 @@ pub fn number(word: &str) -> Option<u32> {
 
 /// The kind an event word reports, if it is one.
 pub fn event_word(word: &str) -> Option<Option<EventKind>> {
+    // Most words are no event word: rule them out by length and first
+    // letter before comparing.
+    if !(3..=14).contains(&word.len())
+        || !matches!(
+            word.as_bytes()[0],
+            b'a' | b'b' | b'c' | b'd' | b'h' | b'k' | b'l' | b'm' | b'r' | b's' | b't'
+        )
+    {
+        return None;
+    }
     EVENT_WORDS
         .iter()
         .find(|(w, _)| *w == word)
         .map(|&(_, kind)| kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_word_is_recognised() {
+        for &(word, kind) in EVENT_WORDS {
+            assert_eq!(event_word(word), Some(kind), "{word}");
+        }
+        assert_eq!(event_word("struggle"), None);
+        assert_eq!(event_word(""), None);
+    }
+
+    #[test]
+    fn numbers_in_digits_and_words() {
+        assert_eq!(number("eight"), Some(8));
+        assert_eq!(number("2,500"), Some(2500));
+        assert_eq!(number("151"), Some(151));
+        assert_eq!(number("AC-130"), None);
+        assert_eq!(number("99999999999"), None);
+        assert_eq!(number(","), None);
+    }
 }

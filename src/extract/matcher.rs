@@ -220,6 +220,13 @@ impl<'a> Matcher<'a> {
             while j < raw.len() && joins_run(text, raw[j - 1], raw[j]) {
                 j += 1;
             }
+            // Transliterated names join their words with an article ("Jurf
+            // al-Sakher"); runs without one ("Pentagon Deputy Press
+            // Secretary") are not offered to the fuzzy stage.
+            if !(i + 1..j).any(|k| is_article_written(&text[raw[k].start..raw[k].end])) {
+                i = j;
+                continue;
+            }
             // Trim articles and name neighbours ("The", "In") off the ends.
             let mut a = i;
             while a < j && is_run_filler(&text[raw[a].start..raw[a].end]) {
@@ -230,7 +237,9 @@ impl<'a> Matcher<'a> {
                 b -= 1;
             }
             i = j;
-            if b <= a + 1 {
+            let joined_by_article =
+                (a + 1..b).any(|k| is_article_written(&text[raw[k].start..raw[k].end]));
+            if b <= a + 1 || !joined_by_article {
                 continue;
             }
             let (start, end) = trim_name(text, raw[a].start, raw[b - 1].end);
@@ -266,9 +275,31 @@ fn is_word_char(c: char) -> bool {
 }
 
 fn raw_words(text: &str, start: usize, end: usize) -> Vec<RawWord> {
-    let mut words = Vec::new();
+    let mut words = Vec::with_capacity((end - start) / 5);
     let mut open: Option<usize> = None;
-    for (i, c) in text[start..end].char_indices() {
+    let body = &text[start..end];
+    if body.is_ascii() {
+        // Byte by byte: the common case, without decoding characters.
+        for (i, &b) in body.as_bytes().iter().enumerate() {
+            let part = b.is_ascii_alphanumeric() || b == b'\'' || b == b'`';
+            match (part, open) {
+                (true, None) => open = Some(start + i),
+                (false, Some(s)) => {
+                    words.push(RawWord {
+                        start: s,
+                        end: start + i,
+                    });
+                    open = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = open {
+            words.push(RawWord { start: s, end });
+        }
+        return words;
+    }
+    for (i, c) in body.char_indices() {
         let at = start + i;
         match (is_word_char(c), open) {
             (true, None) => open = Some(at),
@@ -413,12 +444,7 @@ fn is_capitalised(word: &str) -> bool {
 }
 
 fn is_run_filler(word: &str) -> bool {
-    let folded = if word.is_ascii() {
-        word.to_ascii_lowercase()
-    } else {
-        fold(word)
-    };
-    is_article(&folded) || is_name_neighbour(&folded)
+    with_folded(word, |w| is_article(w) || is_name_neighbour(w))
 }
 
 /// Whether raw word `b` continues the capitalised run that `a` ends: one
@@ -426,7 +452,25 @@ fn is_run_filler(word: &str) -> bool {
 fn joins_run(text: &str, a: RawWord, b: RawWord) -> bool {
     let gap = &text[a.end..b.start];
     let word = &text[b.start..b.end];
-    (gap == " " || gap == "-") && (is_capitalised(word) || is_article(&fold(word)))
+    (gap == " " || gap == "-") && (is_capitalised(word) || is_article_written(word))
+}
+
+/// Calls `f` with the word folded: short ASCII words (nearly all) on the
+/// stack, without allocating.
+fn with_folded<T>(word: &str, f: impl Fn(&str) -> T) -> T {
+    let mut buf = [0u8; 16];
+    if word.len() <= buf.len() && word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        for (d, s) in buf.iter_mut().zip(word.bytes()) {
+            *d = s.to_ascii_lowercase();
+        }
+        f(std::str::from_utf8(&buf[..word.len()]).expect("ASCII"))
+    } else {
+        f(&fold(word))
+    }
+}
+
+fn is_article_written(word: &str) -> bool {
+    with_folded(word, is_article)
 }
 
 /// The word just before `at` in the sentence and whether only one space or

@@ -43,6 +43,8 @@ pub mod score;
 pub mod sentences;
 pub mod text;
 
+use std::sync::Arc;
+
 use crate::error::Result;
 use crate::geocode::PlaceIndex;
 use crate::model::{EventKind, MatchKind, PlaceKind};
@@ -116,8 +118,9 @@ pub struct Mention {
     pub end: usize,
     /// The name as written.
     pub text: String,
-    /// The sentence it stands in, with runs of white space made one space.
-    pub sentence: String,
+    /// The sentence it stands in, with runs of white space made one space
+    /// (shared by the mentions of one sentence).
+    pub sentence: Arc<str>,
     /// The place's id in the place table.
     pub place_id: String,
     /// The place's name in the place table.
@@ -154,7 +157,7 @@ pub struct Sighting {
     /// What the sentence says about the event.
     pub details: Details,
     /// The sentence.
-    pub sentence: String,
+    pub sentence: Arc<str>,
 }
 
 /// Everything read from one report.
@@ -247,7 +250,7 @@ impl<'a> Extractor<'a> {
             let in_dateline = dateline.map(|d| (d.start, d.end));
             let in_furniture = furniture.is_some_and(|f| s.start >= f);
             let assigned = roles::assign(&view, &names, in_dateline, in_furniture);
-            let sentence = one_line(&text[s.start..s.end]);
+            let sentence: Arc<str> = one_line(&text[s.start..s.end]).into();
             let mut sightings: Vec<(Sighting, usize)> = Vec::new();
             let mut near_prefix: Option<(usize, String)> = None;
             for ((f, name), a) in found.iter().zip(&names).zip(&assigned) {
@@ -339,20 +342,17 @@ fn anchor(text: &str, dateline: Option<&dateline::Dateline>) -> Anchor {
 /// "near", "outside", "around" right before a name (past an article).
 fn closeness_word(tokens: &[roles::Token<'_>], first: usize) -> Option<String> {
     let mut j = first.checked_sub(1)?;
-    if tokens[j].lower == "the" {
+    if tokens[j].lower() == "the" {
         j = j.checked_sub(1)?;
     }
-    matches!(
-        tokens[j].lower.as_str(),
-        "near" | "outside" | "around" | "nearby"
-    )
-    .then(|| tokens[j].lower.clone())
+    matches!(tokens[j].lower(), "near" | "outside" | "around" | "nearby")
+        .then(|| tokens[j].lower().to_string())
 }
 
 fn coordinated(tokens: &[roles::Token<'_>], first: usize) -> bool {
     first
         .checked_sub(1)
-        .is_some_and(|j| matches!(tokens[j].lower.as_str(), "and" | "or"))
+        .is_some_and(|j| matches!(tokens[j].lower(), "and" | "or"))
 }
 
 /// A sentence that refers back to an event ("the strikes were conducted
@@ -382,5 +382,9 @@ fn carry_dates_forward(sightings: &mut [Sighting]) {
 
 /// Text with every run of white space (line ends included) made one space.
 pub fn one_line(text: &str) -> String {
+    let plain = text.chars().all(|c| c == ' ' || !c.is_whitespace()) && !text.contains("  ");
+    if plain {
+        return text.trim().to_string();
+    }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -22,6 +22,8 @@
 //!    "until now");
 //! 6. anything else: `other`.
 
+use std::borrow::Cow;
+
 use crate::model::{EventKind, PlaceKind};
 
 use super::lexicon::{
@@ -46,8 +48,8 @@ pub struct Token<'t> {
     pub end: usize,
     /// The token as written.
     pub text: &'t str,
-    /// Lower case, without a possessive `'s`.
-    pub lower: String,
+    /// Lower case, without a possessive `'s`; see [`Token::lower`].
+    lowered: Cow<'t, str>,
     /// A word (else a punctuation mark).
     pub word: bool,
     /// Written with a possessive `'s`.
@@ -102,15 +104,24 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
     out.into_iter()
         .map(|(s, e, word)| {
             let written = &body[s..e];
-            let mut lower = if written.is_ascii() {
-                written.to_ascii_lowercase()
+            // Borrowed when already lower case, as most words are.
+            let mut lower: Cow<'_, str> = if !written.chars().any(char::is_uppercase) {
+                Cow::Borrowed(written)
+            } else if written.is_ascii() {
+                Cow::Owned(written.to_ascii_lowercase())
             } else {
-                written.to_lowercase()
+                Cow::Owned(written.to_lowercase())
             };
             let mut possessive = false;
             for suffix in ["'s", "’s"] {
                 if word && lower.len() > suffix.len() + 2 && lower.ends_with(suffix) {
-                    lower.truncate(lower.len() - suffix.len());
+                    lower = match lower {
+                        Cow::Borrowed(b) => Cow::Borrowed(&b[..b.len() - suffix.len()]),
+                        Cow::Owned(mut o) => {
+                            o.truncate(o.len() - suffix.len());
+                            Cow::Owned(o)
+                        }
+                    };
                     possessive = true;
                 }
             }
@@ -118,12 +129,19 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
                 start: start + s,
                 end: start + e,
                 text: written,
-                lower,
+                lowered: lower,
                 word,
                 possessive,
             }
         })
         .collect()
+}
+
+impl Token<'_> {
+    /// Lower case, without a possessive `'s`.
+    pub fn lower(&self) -> &str {
+        &self.lowered
+    }
 }
 
 /// The kind of event a token reports, if it is an event word: `Some(None)`
@@ -132,9 +150,9 @@ pub fn event_class(token: &Token<'_>) -> Option<Option<EventKind>> {
     if !token.word {
         return None;
     }
-    event_word(&token.lower).or_else(|| {
-        let last = token.lower.rsplit('-').next()?;
-        (last != token.lower).then(|| event_word(last)).flatten()
+    event_word(token.lower()).or_else(|| {
+        let last = token.lower().rsplit('-').next()?;
+        (last != token.lower()).then(|| event_word(last)).flatten()
     })
 }
 
@@ -176,16 +194,13 @@ impl<'s, 't> SentenceView<'s, 't> {
         let mut leading_subordinate = tokens
             .iter()
             .find(|t| t.word)
-            .is_some_and(|t| SUBORDINATORS.contains(&t.lower.as_str()));
+            .is_some_and(|t| SUBORDINATORS.contains(&t.lower()));
         for (k, t) in tokens.iter().enumerate() {
             clause.push(c);
             if t.word {
                 continue;
             }
-            let next_word = tokens[k + 1..]
-                .iter()
-                .find(|t| t.word)
-                .map(|t| t.lower.as_str());
+            let next_word = tokens[k + 1..].iter().find(|t| t.word).map(|t| t.lower());
             let breaks = match t.text {
                 ";" | ":" | "—" | "–" | "-" => true,
                 "," => {
@@ -246,7 +261,7 @@ impl<'s, 't> SentenceView<'s, 't> {
     }
 
     fn lower(&self, k: usize) -> &str {
-        &self.tokens[k].lower
+        self.tokens[k].lower()
     }
 
     /// A number that is a count, not part of a date or a year.
@@ -259,7 +274,7 @@ impl<'s, 't> SentenceView<'s, 't> {
             .into_iter()
             .flatten()
             .filter_map(|j| self.tokens.get(j))
-            .any(|t| super::dates::is_calendar_word(t.lower.trim_end_matches('.')));
+            .any(|t| super::dates::is_calendar_word(t.lower().trim_end_matches('.')));
         n >= 2 && !year && !by_month
     }
 
@@ -409,13 +424,13 @@ fn word_before_name(view: &SentenceView<'_, '_>, first: usize) -> Option<usize> 
     (0..first).rev().find(|&j| {
         let t = &view.tokens[j];
         let quote = !t.word && matches!(t.text, "“" | "‘" | "\"" | "'" | "(");
-        !(quote || (t.word && is_skipped_before(&t.lower)))
+        !(quote || (t.word && is_skipped_before(t.lower())))
     })
 }
 
 fn is_reference(view: &SentenceView<'_, '_>, name: &NameAt, previous: Option<NameAt>) -> bool {
     let tokens = view.tokens;
-    let word = |k: Option<usize>| k.and_then(|k| tokens.get(k)).map(|t| t.lower.as_str());
+    let word = |k: Option<usize>| k.and_then(|k| tokens.get(k)).map(|t| t.lower());
     // "south of X", "20 km from X", "the border with X"
     let mut b1 = name.first.checked_sub(1);
     if word(b1) == Some("the") {
@@ -447,7 +462,7 @@ fn is_reference(view: &SentenceView<'_, '_>, name: &NameAt, previous: Option<Nam
         if rank(name.kind) > rank(p.kind) && p.last < name.first {
             let between: Vec<&str> = tokens[p.last + 1..name.first]
                 .iter()
-                .map(|t| t.lower.as_str())
+                .map(|t| t.lower())
                 .filter(|w| *w != "the" && !crate::geocode::PART_WORDS.contains(w))
                 .collect();
             let linked = CONTAINER_LINKS.iter().any(|link| between == *link);
@@ -471,9 +486,9 @@ fn stands_where_events_happen(
     match word_before_name(view, first) {
         Some(j) => {
             let t = &view.tokens[j];
-            (t.word && is_locative(&t.lower))
+            (t.word && is_locative(t.lower()))
                 || view.is_event(j)
-                || (tied_before && matches!(t.lower.as_str(), "and" | "or" | ","))
+                || (tied_before && matches!(t.lower(), "and" | "or" | ","))
         }
         None => false,
     }
@@ -504,7 +519,7 @@ fn tie(view: &SentenceView<'_, '_>, name: &NameAt, tied_before: bool) -> Option<
     let subject = word_before_name(view, name.first).is_none();
     let passive = subject
         && (name.last + 1..tokens.len()).any(|j| {
-            PASSIVE_AFTER.contains(&tokens[j].lower.as_str())
+            PASSIVE_AFTER.contains(&tokens[j].lower())
                 && (j + 1..(j + 4).min(tokens.len())).any(|e| view.is_event(e))
         });
     if !stands_at && !passive {
