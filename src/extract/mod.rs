@@ -182,17 +182,21 @@ pub struct Document {
 /// How sure a mention is, from how it matched and where it stands:
 /// 0.95 for a spelling the place table lists character for character,
 /// 0.9 for one that matches once normalised, 0.7 × score for a fuzzy
-/// match; less 0.2 for a single word of four letters or fewer (it may be
-/// a common word: "Hit"), rounded to two decimals.
-pub fn confidence(match_kind: MatchKind, score: f64, text: &str) -> f64 {
+/// match; less 0.2 for a single word at the start of a sentence, whose
+/// capital letter says nothing ("Hit by a drone …"); rounded to two
+/// decimals.
+pub fn confidence(match_kind: MatchKind, score: f64, text: &str, sentence_start: bool) -> f64 {
     let base = match match_kind {
         MatchKind::Id | MatchKind::Name | MatchKind::Alias => 0.95,
         MatchKind::Normalized => 0.9,
         MatchKind::Fuzzy => 0.7 * score,
     };
-    let short = !text.contains(char::is_whitespace)
-        && text.chars().filter(|c| c.is_alphanumeric()).count() <= 4;
-    let c = if short { base - 0.2 } else { base };
+    let one_word = !text.contains(char::is_whitespace);
+    let c = if one_word && sentence_start {
+        base - 0.2
+    } else {
+        base
+    };
     (c.clamp(0.0, 1.0) * 100.0).round() / 100.0
 }
 
@@ -264,7 +268,12 @@ impl<'a> Extractor<'a> {
                     place_name: f.place.name.clone(),
                     match_kind: f.match_kind,
                     score: f.score,
-                    confidence: confidence(f.match_kind, f.score, surface),
+                    confidence: confidence(
+                        f.match_kind,
+                        f.score,
+                        surface,
+                        name.first == 0 || (name.first == 1 && !tokens[0].word),
+                    ),
                     role: a.role,
                 });
                 let Some(event) = a.event_token.filter(|_| !s.heading) else {
