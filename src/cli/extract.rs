@@ -93,9 +93,10 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
         format => Sink::Lines(stdout(), format),
     };
     let mut documents = Vec::with_capacity(args.files.len());
+    let mut mentions = 0;
     for file in &args.files {
         let bytes = read(file)?;
-        let doc = extractor.extract(file, &bytes)?;
+        let mut doc = extractor.extract(file, &bytes)?;
         for warning in &doc.warnings {
             eprintln!("geoevents: warning: {file}: {}", warning.message());
         }
@@ -106,6 +107,10 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
                 Sink::Lines(out, _) => print_line(out, &text_line(file, m))?,
             }
         }
+        // Only the sightings are needed for the draft: a large input's
+        // mentions are not kept once written.
+        mentions += doc.mentions.len();
+        doc.mentions = Vec::new();
         documents.push(doc);
     }
     match &mut sink {
@@ -113,7 +118,6 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
         Sink::Lines(out, _) => out.flush(),
     }
     .map_err(|e| Error::io("<stdout>", e))?;
-    let mentions: usize = documents.iter().map(|d| d.mentions.len()).sum();
     let mut summary = format!(
         "geoevents: {} in {}",
         plural(mentions, "place mention"),
