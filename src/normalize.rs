@@ -121,6 +121,35 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
+/// What rules 5 and 6 of [`normalize`] make of one folded word, before its
+/// neighbours are known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CanonicalWord<'w> {
+    /// An Arabic article: dropped when another word follows, else kept.
+    Article,
+    /// The word as it is spelled canonically.
+    Word(&'w str),
+    /// A word that stands for two ("airbase" → "air base").
+    Split(&'static str, &'static str),
+    /// "field": joined with an "air" before it into "airfield".
+    Field,
+}
+
+/// Rules 5 and 6 of [`normalize`] for one folded word; [`canonical_words`]
+/// applies them over a sequence.
+pub fn canonical_word(word: &str) -> CanonicalWord<'_> {
+    if is_article(word) {
+        return CanonicalWord::Article;
+    }
+    match word {
+        "ayn" | "ein" => CanonicalWord::Word("ain"),
+        "airbase" => CanonicalWord::Split("air", "base"),
+        "field" => CanonicalWord::Field,
+        "province" | "muhafazah" | "muhafazat" => CanonicalWord::Word("governorate"),
+        w => CanonicalWord::Word(strip_arabic_article(w)),
+    }
+}
+
 /// Rules 5 and 6 of [`normalize`] over folded words, each carrying a tag
 /// (the extractor tags each word with its byte span in the original text).
 /// A word split in two ("airbase") gives both halves its tag; two words
@@ -132,18 +161,15 @@ pub fn canonical_words<'w, T: Copy>(
     let mut out: Vec<(&'w str, T)> = Vec::with_capacity(words.len() + 1);
     for (i, &(word, tag)) in words.iter().enumerate() {
         let has_next = i + 1 < words.len();
-        if has_next && is_article(word) {
-            continue;
-        }
-        match word {
-            "ayn" | "ein" => out.push(("ain", tag)),
-            "airbase" => out.extend([("air", tag), ("base", tag)]),
-            "field" if out.last().is_some_and(|&(w, _)| w == "air") => {
-                let (_, air) = out.pop().expect("checked above");
-                out.push(("airfield", join(air, tag)));
-            }
-            "province" | "muhafazah" | "muhafazat" => out.push(("governorate", tag)),
-            w => out.push((strip_arabic_article(w), tag)),
+        match canonical_word(word) {
+            CanonicalWord::Article if has_next => {}
+            CanonicalWord::Article => out.push((word, tag)),
+            CanonicalWord::Word(w) => out.push((w, tag)),
+            CanonicalWord::Split(a, b) => out.extend([(a, tag), (b, tag)]),
+            CanonicalWord::Field => match out.last_mut() {
+                Some(last) if last.0 == "air" => *last = ("airfield", join(last.1, tag)),
+                _ => out.push((word, tag)),
+            },
         }
     }
     out
@@ -152,7 +178,9 @@ pub fn canonical_words<'w, T: Copy>(
 /// Whether a folded word is an Arabic article written apart from its noun
 /// (`al`, `el`, `as`, …): [`normalize`] drops it when another word follows.
 pub fn is_article(word: &str) -> bool {
-    ARTICLES.contains(&word)
+    // Every article is two to three letters long: most words are rejected
+    // by their length alone.
+    (2..=3).contains(&word.len()) && ARTICLES.contains(&word)
 }
 
 /// Whether a character is one of the apostrophes and ayn/hamza letters that

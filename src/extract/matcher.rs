@@ -12,11 +12,11 @@
 //! that the automaton did not find are offered to the geocoder's fuzzy
 //! stage, so a misspelling ("Jurf al-Sakher") is still found.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind as AcMatchKind};
 
 use crate::geocode::{CachedResolver, PlaceIndex};
 use crate::model::{MatchKind, Place};
-use crate::normalize::{canonical_words, fold, is_apostrophe, is_article, normalize};
+use crate::normalize::{canonical_word, fold, is_apostrophe, is_article, normalize, CanonicalWord};
 
 use super::lexicon::{is_name_neighbour, ACTOR_NAMES, PERSON_TITLES};
 
@@ -87,6 +87,12 @@ pub struct Matcher<'a> {
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
     resolver: CachedResolver<'a>,
+    /// Buffers reused from sentence to sentence, so that reading a sentence
+    /// allocates nothing once they have grown.
+    raw: Vec<RawWord>,
+    stream: Stream,
+    hits: Vec<(usize, usize, Pattern)>,
+    taken: Vec<(usize, usize)>,
 }
 
 impl<'a> Matcher<'a> {
@@ -103,52 +109,67 @@ impl<'a> Matcher<'a> {
             patterns.push(Pattern::Actor);
         }
         // Overlapping search over a space-padded stream: every whole-word
-        // occurrence of every spelling, the longest chosen afterwards.
+        // occurrence of every spelling, the longest chosen afterwards. A
+        // DFA: a few hundred spellings make a small table, and it reads
+        // the stream about twice as fast as the NFA the builder would pick.
         let automaton = AhoCorasickBuilder::new()
             .match_kind(AcMatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            // Every key starts with a space: a prefilter would stop at each.
+            .prefilter(false)
             .build(&keys)
             .expect("the place spellings compile");
         Matcher {
             automaton,
             patterns,
             resolver: CachedResolver::new(index),
+            raw: Vec::new(),
+            stream: Stream::default(),
+            hits: Vec::new(),
+            taken: Vec::new(),
         }
     }
 
     /// Every place name in `text[start..end]` (one sentence), in order.
     pub fn find(&mut self, text: &str, start: usize, end: usize) -> Vec<Found<'a>> {
-        let raw = raw_words(text, start, end);
-        let stream = Stream::build(text, &raw);
-        let mut hits: Vec<(usize, usize, Pattern)> = self
-            .automaton
-            .find_overlapping_iter(&stream.text)
-            .map(|m| {
+        raw_words(text, start, end, &mut self.raw);
+        self.stream.build(text, &self.raw);
+        let stream = &self.stream;
+        self.hits.clear();
+        self.hits
+            .extend(self.automaton.find_overlapping_iter(&stream.text).map(|m| {
                 let first = stream.word_at(m.start() + 1);
                 let last = stream.word_at(m.end() - 2);
                 (first, last + 1, self.patterns[m.pattern().as_usize()])
-            })
-            .collect();
+            }));
+        let mut found = Vec::new();
         // Longest first at each start; an actor's name wins over a place
         // name it contains.
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0))));
-        let mut found = Vec::new();
+        self.hits
+            .sort_by(|a, b| a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0))));
         let mut covered_until = 0;
-        let mut taken: Vec<(usize, usize)> = Vec::new();
-        for (first, last, pattern) in hits {
+        let mut taken = std::mem::take(&mut self.taken);
+        taken.clear();
+        for k in 0..self.hits.len() {
+            let (first, last, pattern) = self.hits[k];
             if first < covered_until {
                 continue;
             }
             covered_until = last;
-            let span = stream.span(first, last);
+            let span = self.stream.span(first, last);
             taken.push(span);
             if pattern == Pattern::Actor {
                 continue;
             }
-            if let Some(hit) = self.place_at(text, start, end, span, &stream, last) {
+            let feature_end = self.stream.feature_after(last);
+            if let Some(hit) = self.place_at(text, start, end, span, feature_end) {
                 found.push(hit);
             }
         }
+        let raw = std::mem::take(&mut self.raw);
         self.fuzzy_runs(text, start, end, &raw, &taken, &mut found);
+        self.raw = raw;
+        self.taken = taken;
         found.sort_by_key(|f| f.start);
         found
     }
@@ -161,8 +182,7 @@ impl<'a> Matcher<'a> {
         sentence_start: usize,
         sentence_end: usize,
         span: (usize, usize),
-        stream: &Stream,
-        next_word: usize,
+        feature_end: Option<usize>,
     ) -> Option<Found<'a>> {
         let (start, end) = trim_name(text, span.0, span.1);
         if !looks_like_a_name(&text[start..end])
@@ -170,7 +190,7 @@ impl<'a> Matcher<'a> {
         {
             return None;
         }
-        if let Some(longer_end) = stream.feature_after(next_word) {
+        if let Some(longer_end) = feature_end {
             let (s, e) = trim_name(text, start, longer_end);
             if let Some(found) = self.resolve(text, s, e, false) {
                 return Some(found);
@@ -274,34 +294,22 @@ fn is_word_char(c: char) -> bool {
         || c == 'ـ'
 }
 
-fn raw_words(text: &str, start: usize, end: usize) -> Vec<RawWord> {
-    let mut words = Vec::with_capacity((end - start) / 5);
+fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
+    words.clear();
+    let bytes = text.as_bytes();
     let mut open: Option<usize> = None;
-    let body = &text[start..end];
-    if body.is_ascii() {
-        // Byte by byte: the common case, without decoding characters.
-        for (i, &b) in body.as_bytes().iter().enumerate() {
-            let part = b.is_ascii_alphanumeric() || b == b'\'' || b == b'`';
-            match (part, open) {
-                (true, None) => open = Some(start + i),
-                (false, Some(s)) => {
-                    words.push(RawWord {
-                        start: s,
-                        end: start + i,
-                    });
-                    open = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(s) = open {
-            words.push(RawWord { start: s, end });
-        }
-        return words;
-    }
-    for (i, c) in body.char_indices() {
-        let at = start + i;
-        match (is_word_char(c), open) {
+    let mut at = start;
+    while at < end {
+        // Byte by byte, decoding only the non-ASCII characters: a curly
+        // quote does not send the whole sentence down the slow path.
+        let b = bytes[at];
+        let (part, len) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric() || b == b'\'' || b == b'`', 1)
+        } else {
+            let c = text[at..].chars().next().expect("at a character boundary");
+            (is_word_char(c), c.len_utf8())
+        };
+        match (part, open) {
             (true, None) => open = Some(at),
             (false, Some(s)) => {
                 words.push(RawWord { start: s, end: at });
@@ -309,84 +317,130 @@ fn raw_words(text: &str, start: usize, end: usize) -> Vec<RawWord> {
             }
             _ => {}
         }
+        at += len;
     }
     if let Some(s) = open {
         words.push(RawWord { start: s, end });
     }
-    words
+}
+
+/// How a raw word's first folded word stands as an article written onto
+/// the next word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ArticleWord {
+    /// Not an article (or the word folds to nothing).
+    No,
+    /// "al" or "el", which join with a space as well as a hyphen.
+    AlEl,
+    /// Another article ("ash", "ad" …), joined only by a hyphen.
+    Hyphened,
 }
 
 /// The normalised words of a sentence, space-padded for whole-word search.
+#[derive(Default)]
 struct Stream {
     text: String,
     words: Vec<StreamWord>,
+    /// For each raw word, whether it is an article (see [`ArticleWord`]).
+    articles: Vec<ArticleWord>,
+    /// A trailing article already in the stream, dropped as soon as another
+    /// word follows it (as [`crate::normalize::canonical_words`] drops it).
+    pending_article: bool,
+    /// A plain word lower-cased.
+    lower: String,
 }
 
 impl Stream {
-    fn build(text: &str, raw: &[RawWord]) -> Self {
-        // Fold every raw word into one buffer (a word may fold to none, "'",
-        // or to several); plain ASCII words, nearly all of them, are only
-        // lower-cased.
-        let mut buf = String::with_capacity(text.len() / 8);
-        let mut parts: Vec<(usize, usize, usize)> = Vec::with_capacity(raw.len());
-        let mut folded_of: Vec<Option<(usize, usize)>> = Vec::with_capacity(raw.len());
+    /// Rebuilds the stream for the raw words of a sentence: each folded as
+    /// [`fold`] does, the words canonical as [`canonical_word`] says, in one
+    /// pass. Plain ASCII words, nearly all of them, are only lower-cased.
+    fn build(&mut self, text: &str, raw: &[RawWord]) {
+        self.text.clear();
+        self.text.push(' ');
+        self.words.clear();
+        self.articles.clear();
+        self.pending_article = false;
+        let mut lower = std::mem::take(&mut self.lower);
         for (i, w) in raw.iter().enumerate() {
             let written = &text[w.start..w.end];
-            let from = buf.len();
-            if written.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                buf.extend(written.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            let folded = if written.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                lower.clear();
+                lower.push_str(written);
+                lower.make_ascii_lowercase();
+                std::borrow::Cow::Borrowed(lower.as_str())
             } else {
-                buf.push_str(&fold(written));
-            }
-            let mut first = None;
-            let mut at = from;
-            for part in buf[from..].split(' ') {
-                if !part.is_empty() {
-                    parts.push((at, at + part.len(), i));
-                    first.get_or_insert((at, at + part.len()));
-                }
-                at += part.len() + 1;
-            }
-            folded_of.push(first);
-            buf.push(' ');
-        }
-        let tagged: Vec<(&str, (usize, usize))> = parts
-            .iter()
-            .map(|&(s, e, i)| (&buf[s..e], (i, i)))
-            .collect();
-        let canonical = canonical_words(&tagged, |a, b| (a.0, b.1));
-        let mut stream = String::with_capacity(buf.len() + 2);
-        stream.push(' ');
-        let mut words = Vec::with_capacity(canonical.len());
-        for (word, (first, last)) in canonical {
-            // An article dropped just before this word and written onto it
-            // ("al-Asad", "Al Anbar") is part of the name as written.
-            let article_start = first
-                .checked_sub(1)
-                .filter(|&p| {
-                    let Some((s, e)) = folded_of[p] else {
-                        return false;
-                    };
-                    let folded = &buf[s..e];
-                    let gap = &text[raw[p].end..raw[first].start];
-                    is_article(folded)
-                        && (folded == "al" || folded == "el" || gap == "-")
-                        && gap.chars().count() == 1
-                })
-                .map(|p| raw[p].start);
-            words.push(StreamWord {
-                at: stream.len(),
-                start: raw[first].start,
-                end: raw[last].end,
-                article_start,
+                std::borrow::Cow::Owned(fold(written))
+            };
+            // A word may fold to none ("'"), or to several.
+            let mut parts = folded.split(' ').filter(|p| !p.is_empty());
+            let first = parts.next();
+            self.articles.push(match first {
+                Some("al" | "el") => ArticleWord::AlEl,
+                Some(p) if is_article(p) => ArticleWord::Hyphened,
+                _ => ArticleWord::No,
             });
-            stream.push_str(word);
-            stream.push(' ');
+            for part in first.into_iter().chain(parts) {
+                self.push(part, i, text, raw);
+            }
         }
-        Stream {
-            text: stream,
-            words,
+        self.lower = lower;
+    }
+
+    /// Adds the folded word `word` of raw word `i`.
+    fn push(&mut self, word: &str, i: usize, text: &str, raw: &[RawWord]) {
+        if std::mem::take(&mut self.pending_article) {
+            let article = self
+                .words
+                .pop()
+                .expect("a pending article is in the stream");
+            self.text.truncate(article.at);
         }
+        match canonical_word(word) {
+            CanonicalWord::Article => {
+                self.emit(word, i, text, raw);
+                self.pending_article = true;
+            }
+            CanonicalWord::Word(w) => self.emit(w, i, text, raw),
+            CanonicalWord::Split(a, b) => {
+                self.emit(a, i, text, raw);
+                self.emit(b, i, text, raw);
+            }
+            CanonicalWord::Field => match self.words.last_mut() {
+                Some(air) if self.text[air.at..].starts_with("air ") => {
+                    air.end = raw[i].end;
+                    self.text.truncate(air.at);
+                    self.text.push_str("airfield ");
+                }
+                _ => self.emit(word, i, text, raw),
+            },
+        }
+    }
+
+    /// Appends a word of the stream that stands for raw word `i`.
+    fn emit(&mut self, word: &str, i: usize, text: &str, raw: &[RawWord]) {
+        // An article dropped just before this word and written onto it
+        // ("al-Asad", "Al Anbar") is part of the name as written.
+        let article_start = i
+            .checked_sub(1)
+            .filter(|&p| {
+                let gap = &text[raw[p].end..raw[i].start];
+                let mut chars = gap.chars();
+                let one_char = chars.next().is_some() && chars.next().is_none();
+                match self.articles[p] {
+                    ArticleWord::No => false,
+                    ArticleWord::AlEl => one_char,
+                    ArticleWord::Hyphened => gap == "-",
+                }
+            })
+            .map(|p| raw[p].start);
+        self.words.push(StreamWord {
+            at: self.text.len(),
+            start: raw[i].start,
+            end: raw[i].end,
+            article_start,
+        });
+        self.text.push_str(word);
+        self.text.push(' ');
     }
 
     /// The index of the word at stream offset `at`.
