@@ -158,6 +158,12 @@ const PERIOD_WORDS: &[&str] = &["since", "until", "till", "from", "through", "be
 
 /// Whether a word names a month or a weekday.
 pub fn is_calendar_word(word: &str) -> bool {
+    // Every calendar word is ASCII; a non-ASCII word is lower-cased in
+    // full, since some non-ASCII letters lower-case to ASCII ones.
+    if word.is_ascii() {
+        return MONTHS.iter().any(|(m, _)| m.eq_ignore_ascii_case(word))
+            || WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(word));
+    }
     let w = word.to_lowercase();
     MONTHS.iter().any(|(m, _)| *m == w) || WEEKDAYS.contains(&w.as_str())
 }
@@ -223,6 +229,10 @@ fn month(word: &str) -> Option<u32> {
 }
 
 fn day_number(word: &str) -> Option<u32> {
+    // The digits come first: a word that does not start with one is none.
+    if !starts_with_digit(word) {
+        return None;
+    }
     let digits = word
         .trim_end_matches("st")
         .trim_end_matches("nd")
@@ -241,7 +251,15 @@ fn year_number(word: &str) -> Option<i32> {
         .filter(|y| (1900..=2200).contains(y))
 }
 
+fn starts_with_digit(word: &str) -> bool {
+    word.as_bytes().first().is_some_and(u8::is_ascii_digit)
+}
+
 fn iso(word: &str) -> Option<Date> {
+    // A year of 1900–2200 has four digits, so a date starts with one.
+    if !starts_with_digit(word) {
+        return None;
+    }
     let mut parts = word.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
     if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {

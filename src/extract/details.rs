@@ -226,10 +226,19 @@ fn actor(tokens: &[Token<'_>], event: usize, kind: EventKind) -> String {
 /// Whether the words of `written` (split at spaces, as the tokenizer
 /// splits "U.S. Central Command") stand at token `k`.
 fn spelled_at(tokens: &[Token<'_>], k: usize, written: &str) -> bool {
-    written
-        .split(' ')
-        .enumerate()
-        .all(|(n, w)| tokens.get(k + n).is_some_and(|t| t.text == w))
+    // Word by word without splitting: this runs for every capitalised
+    // token against every spelling of every actor.
+    let mut rest = written;
+    for t in tokens.get(k..).unwrap_or_default() {
+        let Some(after) = rest.strip_prefix(t.text) else {
+            return false;
+        };
+        match after.strip_prefix(' ') {
+            None => return after.is_empty(),
+            Some(next) => rest = next,
+        }
+    }
+    false
 }
 
 const TARGET_STOPS: &[&str] = &[

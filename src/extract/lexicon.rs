@@ -493,13 +493,15 @@ pub const NUMBER_WORDS: &[(&str, u32)] = &[
 
 /// A whole number spelled in digits (commas allowed) or as a word.
 pub fn number(word: &str) -> Option<u32> {
-    if let Some(&(_, n)) = NUMBER_WORDS.iter().find(|(w, _)| *w == word) {
-        return Some(n);
-    }
     let bytes = word.as_bytes();
-    if !bytes.first().is_some_and(u8::is_ascii_digit)
-        || !bytes.iter().all(|&b| b.is_ascii_digit() || b == b',')
-    {
+    if !bytes.first().is_some_and(u8::is_ascii_digit) {
+        // No number word starts with a digit.
+        return NUMBER_WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|&(_, n)| n);
+    }
+    if !bytes.iter().all(|&b| b.is_ascii_digit() || b == b',') {
         return None;
     }
     let mut n: u32 = 0;

@@ -65,76 +65,81 @@ fn is_apostrophe(c: char) -> bool {
 /// "Qa’im", "U.S.", "09:44"); a period closing a dotted abbreviation too.
 pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
     let body = &text[start..end];
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
-    let mut out = Vec::new();
-    let mut k = 0;
-    while k < chars.len() {
-        let (i, c) = chars[k];
+    let mut out = Vec::with_capacity(body.len() / 5);
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if c.is_whitespace() {
-            k += 1;
             continue;
         }
         if !c.is_alphanumeric() {
-            out.push((i, i + c.len_utf8(), false));
-            k += 1;
+            out.push(token(body, start, i, i + c.len_utf8(), false));
             continue;
         }
-        let mut j = k + 1;
+        let mut e = i + c.len_utf8();
         let mut dotted = false;
-        while j < chars.len() {
-            let c = chars[j].1;
+        while let Some(&(j, c)) = chars.peek() {
+            let after = j + c.len_utf8();
             let joins = matches!(c, '-' | '.' | ':') || is_apostrophe(c);
             if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
-                j += 1;
-            } else if joins && chars.get(j + 1).is_some_and(|n| n.1.is_alphanumeric()) {
+                e = after;
+            } else if joins
+                && body[after..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
                 dotted |= c == '.';
-                j += 1;
+                e = after;
             } else {
                 break;
             }
+            chars.next();
         }
         // "U.S." keeps its last period.
-        if dotted && chars.get(j).is_some_and(|n| n.1 == '.') {
-            j += 1;
+        if dotted && chars.next_if(|&(_, n)| n == '.').is_some() {
+            e += 1;
         }
-        let e = chars.get(j).map_or(body.len(), |n| n.0);
-        out.push((i, e, true));
-        k = j;
+        out.push(token(body, start, i, e, true));
     }
-    out.into_iter()
-        .map(|(s, e, word)| {
-            let written = &body[s..e];
-            // Borrowed when already lower case, as most words are.
-            let mut lower: Cow<'_, str> = if !written.chars().any(char::is_uppercase) {
-                Cow::Borrowed(written)
-            } else if written.is_ascii() {
-                Cow::Owned(written.to_ascii_lowercase())
-            } else {
-                Cow::Owned(written.to_lowercase())
-            };
-            let mut possessive = false;
-            for suffix in ["'s", "’s"] {
-                if word && lower.len() > suffix.len() + 2 && lower.ends_with(suffix) {
-                    lower = match lower {
-                        Cow::Borrowed(b) => Cow::Borrowed(&b[..b.len() - suffix.len()]),
-                        Cow::Owned(mut o) => {
-                            o.truncate(o.len() - suffix.len());
-                            Cow::Owned(o)
-                        }
-                    };
-                    possessive = true;
+    out
+}
+
+/// The token `body[s..e]`, where `body` starts at `start` in the text.
+fn token(body: &str, start: usize, s: usize, e: usize, word: bool) -> Token<'_> {
+    let written = &body[s..e];
+    // Borrowed when already lower case, as most words are.
+    let mut lower: Cow<'_, str> = if written.is_ascii() {
+        if written.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(written.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(written)
+        }
+    } else if written.chars().any(char::is_uppercase) {
+        Cow::Owned(written.to_lowercase())
+    } else {
+        Cow::Borrowed(written)
+    };
+    let mut possessive = false;
+    for suffix in ["'s", "’s"] {
+        if word && lower.len() > suffix.len() + 2 && lower.ends_with(suffix) {
+            lower = match lower {
+                Cow::Borrowed(b) => Cow::Borrowed(&b[..b.len() - suffix.len()]),
+                Cow::Owned(mut o) => {
+                    o.truncate(o.len() - suffix.len());
+                    Cow::Owned(o)
                 }
-            }
-            Token {
-                start: start + s,
-                end: start + e,
-                text: written,
-                lowered: lower,
-                word,
-                possessive,
-            }
-        })
-        .collect()
+            };
+            possessive = true;
+        }
+    }
+    Token {
+        start: start + s,
+        end: start + e,
+        text: written,
+        lowered: lower,
+        word,
+        possessive,
+    }
 }
 
 impl Token<'_> {
@@ -151,6 +156,10 @@ pub fn event_class(token: &Token<'_>) -> Option<Option<EventKind>> {
         return None;
     }
     event_word(token.lower()).or_else(|| {
+        // Only a compound ("Iran-backed") has a last part of its own.
+        if !token.lower().contains('-') {
+            return None;
+        }
         let last = token.lower().rsplit('-').next()?;
         (last != token.lower()).then(|| event_word(last)).flatten()
     })

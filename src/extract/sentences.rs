@@ -155,34 +155,37 @@ fn trim(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 fn split_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
     let body = &text[start..end];
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
+    let bytes = body.as_bytes();
+    let next_char = |at: usize| body[at..].chars().next();
     let mut sentence_start = 0;
-    let mut k = 0;
+    let mut from = 0;
     let push = |from: usize, to: usize, out: &mut Vec<Sentence>| {
         let (s, e) = trim(text, start + from, start + to);
         cut_long(text, s, e, out);
     };
-    while k < chars.len() {
-        let (i, c) = chars[k];
-        k += 1;
-        if !matches!(c, '.' | '!' | '?') {
+    // The marks are ASCII: look for them byte by byte, and decode only
+    // what follows one.
+    while let Some(found) = bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b'.' | b'!' | b'?'))
+    {
+        let mark = from + found;
+        from = mark + 1;
+        let mut j = from;
+        while let Some(c) = next_char(j).filter(|&c| is_closing(c)) {
+            j += c.len_utf8();
+        }
+        let at_end = j >= body.len();
+        if !at_end && !next_char(j).is_some_and(char::is_whitespace) {
             continue;
         }
-        let mut j = k;
-        while j < chars.len() && is_closing(chars[j].1) {
-            j += 1;
-        }
-        let at_end = j >= chars.len();
-        if !at_end && !chars[j].1.is_whitespace() {
+        if bytes[mark] == b'.' && !at_end && is_abbreviation(body, mark, &body[j..]) {
             continue;
         }
-        if c == '.' && !at_end && is_abbreviation(body, i, chars.get(j..).unwrap_or(&[])) {
-            continue;
-        }
-        let to = if at_end { body.len() } else { chars[j].0 };
+        let to = if at_end { body.len() } else { j };
         push(sentence_start, to, out);
         sentence_start = to;
-        k = j;
+        from = j;
     }
     if sentence_start < body.len() {
         push(sentence_start, body.len(), out);
@@ -191,7 +194,7 @@ fn split_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>
 
 /// Whether the period at `dot` closes an abbreviation rather than a
 /// sentence. `rest` is what follows it.
-fn is_abbreviation(body: &str, dot: usize, rest: &[(usize, char)]) -> bool {
+fn is_abbreviation(body: &str, dot: usize, rest: &str) -> bool {
     let word: &str = {
         let before = &body[..dot];
         let start = before
@@ -202,16 +205,15 @@ fn is_abbreviation(body: &str, dot: usize, rest: &[(usize, char)]) -> bool {
             .map_or(dot, |(i, _)| i);
         &before[start..]
     };
-    let next = rest.iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+    let next = rest.chars().find(|c| !c.is_whitespace());
     // A lower-case word or a number after the period continues the sentence.
     if next.is_some_and(|c| c.is_lowercase() || c.is_ascii_digit()) {
         return true;
     }
-    let lower = word.to_lowercase();
     let single_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
     // "U.S", "U.N": letters joined by periods.
     let dotted = word.contains('.') && word.split('.').all(|p| p.chars().count() <= 2);
-    single_initial || dotted || ABBREVIATIONS.contains(&lower.as_str())
+    single_initial || dotted || ABBREVIATIONS.contains(&word.to_lowercase().as_str())
 }
 
 /// Pushes a sentence, cut at spaces into pieces of at most
