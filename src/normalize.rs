@@ -137,6 +137,7 @@ pub enum CanonicalWord<'w> {
 
 /// Rules 5 and 6 of [`normalize`] for one folded word; [`canonical_words`]
 /// applies them over a sequence.
+#[inline]
 pub fn canonical_word(word: &str) -> CanonicalWord<'_> {
     if is_article(word) {
         return CanonicalWord::Article;

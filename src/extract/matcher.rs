@@ -284,6 +284,7 @@ impl<'a> Matcher<'a> {
 }
 
 /// Whether `c` belongs to a raw word.
+#[inline]
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric() || c == '\'' || c == '`';
@@ -336,6 +337,17 @@ enum ArticleWord {
     Hyphened,
 }
 
+impl ArticleWord {
+    /// How a raw word whose first folded word is `first` stands.
+    fn of(first: Option<&str>) -> Self {
+        match first {
+            Some("al" | "el") => ArticleWord::AlEl,
+            Some(p) if is_article(p) => ArticleWord::Hyphened,
+            _ => ArticleWord::No,
+        }
+    }
+}
+
 /// The normalised words of a sentence, space-padded for whole-word search.
 #[derive(Default)]
 struct Stream {
@@ -363,22 +375,19 @@ impl Stream {
         let mut lower = std::mem::take(&mut self.lower);
         for (i, w) in raw.iter().enumerate() {
             let written = &text[w.start..w.end];
-            let folded = if written.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if written.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 lower.clear();
                 lower.push_str(written);
                 lower.make_ascii_lowercase();
-                std::borrow::Cow::Borrowed(lower.as_str())
-            } else {
-                std::borrow::Cow::Owned(fold(written))
-            };
+                self.articles.push(ArticleWord::of(Some(&lower)));
+                self.push(&lower, i, text, raw);
+                continue;
+            }
             // A word may fold to none ("'"), or to several.
+            let folded = fold(written);
             let mut parts = folded.split(' ').filter(|p| !p.is_empty());
             let first = parts.next();
-            self.articles.push(match first {
-                Some("al" | "el") => ArticleWord::AlEl,
-                Some(p) if is_article(p) => ArticleWord::Hyphened,
-                _ => ArticleWord::No,
-            });
+            self.articles.push(ArticleWord::of(first));
             for part in first.into_iter().chain(parts) {
                 self.push(part, i, text, raw);
             }
@@ -423,13 +432,16 @@ impl Stream {
         let article_start = i
             .checked_sub(1)
             .filter(|&p| {
+                let article = self.articles[p];
+                if article == ArticleWord::No {
+                    return false;
+                }
                 let gap = &text[raw[p].end..raw[i].start];
                 let mut chars = gap.chars();
                 let one_char = chars.next().is_some() && chars.next().is_none();
-                match self.articles[p] {
-                    ArticleWord::No => false,
-                    ArticleWord::AlEl => one_char,
+                match article {
                     ArticleWord::Hyphened => gap == "-",
+                    _ => one_char,
                 }
             })
             .map(|p| raw[p].start);

@@ -80,7 +80,10 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
         while let Some(&(j, c)) = chars.peek() {
             let after = j + c.len_utf8();
             let joins = matches!(c, '-' | '.' | ':') || is_apostrophe(c);
-            if c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c) {
+            // No ASCII character is a combining mark: the table look-up is
+            // for the rest.
+            let mark = !c.is_ascii() && unicode_normalization::char::is_combining_mark(c);
+            if c.is_alphanumeric() || mark {
                 e = after;
             } else if joins
                 && body[after..]
