@@ -145,6 +145,14 @@ pub enum Error {
         /// Invalid rows not listed.
         count: usize,
     },
+    /// An input is not text the extractor can read.
+    #[error("{}: not readable as text: {why}", .path.display())]
+    NotText {
+        /// The file.
+        path: PathBuf,
+        /// Why, and what to do.
+        why: String,
+    },
     /// A place named on the command line did not resolve.
     #[error("place {query:?} did not resolve ({reason}){}", candidates_suffix(.candidates))]
     PlaceNotFound {

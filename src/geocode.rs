@@ -328,6 +328,23 @@ impl PlaceIndex {
         &self.places
     }
 
+    /// Every normalised spelling a query can match without the fuzzy stage:
+    /// each name, alias and id as [`normalize`]d, and the core of each name
+    /// without its feature words ("asad" for Al-Asad Air Base). Sorted, each
+    /// once. [`crate::extract`] looks for these in running text and then
+    /// resolves what it finds through [`PlaceIndex::resolve`].
+    pub fn spellings(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = self
+            .normalized
+            .keys()
+            .chain(self.core_of_names.keys())
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
     /// Spellings that name two places: every query for them is reported
     /// ambiguous, so a curator should look at them.
     pub fn warnings(&self) -> &[String] {
@@ -700,7 +717,8 @@ const AREA_WORDS: &[&str] = &[
     "surroundings",
     "environs",
 ];
-const PART_WORDS: &[&str] = &[
+/// Words for a part of a place ("western Iraq"), as normalised.
+pub(crate) const PART_WORDS: &[&str] = &[
     "western",
     "eastern",
     "northern",

@@ -32,6 +32,7 @@
 pub mod distance;
 pub mod error;
 pub mod events;
+pub mod extract;
 pub mod gazetteer;
 pub mod geocode;
 pub mod map;

@@ -60,6 +60,34 @@ pub struct CoreName {
 /// assert_eq!(normalize("Al-Anbar Province"), "anbar governorate");
 /// ```
 pub fn normalize(text: &str) -> String {
+    let folded = fold(text);
+    let words: Vec<(&str, ())> = folded.split_whitespace().map(|w| (w, ())).collect();
+    let canonical = canonical_words(&words, |_, _| ());
+    let mut out = String::with_capacity(folded.len());
+    for (i, (word, ())) in canonical.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Rules 1–4 of [`normalize`]: decomposition, apostrophes, Arabic letter
+/// variants, case; every other non-alphanumeric character becomes a space.
+/// The words of the result still carry their articles and feature-word
+/// spellings; [`canonical_words`] applies the word rules 5 and 6.
+///
+/// Folding a text word by word gives the words of folding it whole, as long
+/// as the text is split only where it has characters other than letters,
+/// digits, marks and apostrophes: that is how [`crate::extract`] keeps each
+/// folded word tied to its place in the original text.
+pub fn fold(text: &str) -> String {
+    // Plain ASCII letters and digits fold to their lower case and nothing
+    // else: the common case of running text, without the decomposition.
+    if text.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return text.to_ascii_lowercase();
+    }
     // ASCII has no decompositions and no combining marks, and most place
     // text is ASCII: skipping NFKD for it halves the cost of a name.
     let mut chars: Vec<char> = Vec::with_capacity(text.len());
@@ -97,28 +125,75 @@ pub fn normalize(text: &str) -> String {
             _ => folded.push(' '),
         }
     }
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    let mut out: Vec<&str> = Vec::with_capacity(words.len() + 1);
-    for (i, word) in words.iter().enumerate() {
-        let has_next = i + 1 < words.len();
-        if has_next && ARTICLES.contains(word) {
-            continue;
-        }
-        match *word {
-            "ayn" | "ein" => out.push("ain"),
-            "airbase" => out.extend(["air", "base"]),
-            "field" if out.last() == Some(&"air") => {
-                out.pop();
-                out.push("airfield");
-            }
-            "province" | "muhafazah" | "muhafazat" => out.push("governorate"),
-            w => out.push(strip_arabic_article(w)),
-        }
-    }
-    out.join(" ")
+    folded
 }
 
-fn is_apostrophe(c: char) -> bool {
+/// What rules 5 and 6 of [`normalize`] make of one folded word, before its
+/// neighbours are known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CanonicalWord<'w> {
+    /// An Arabic article: dropped when another word follows, else kept.
+    Article,
+    /// The word as it is spelled canonically.
+    Word(&'w str),
+    /// A word that stands for two ("airbase" → "air base").
+    Split(&'static str, &'static str),
+    /// "field": joined with an "air" before it into "airfield".
+    Field,
+}
+
+/// Rules 5 and 6 of [`normalize`] for one folded word; [`canonical_words`]
+/// applies them over a sequence.
+#[inline]
+pub fn canonical_word(word: &str) -> CanonicalWord<'_> {
+    if is_article(word) {
+        return CanonicalWord::Article;
+    }
+    match word {
+        "ayn" | "ein" => CanonicalWord::Word("ain"),
+        "airbase" => CanonicalWord::Split("air", "base"),
+        "field" => CanonicalWord::Field,
+        "province" | "muhafazah" | "muhafazat" => CanonicalWord::Word("governorate"),
+        w => CanonicalWord::Word(strip_arabic_article(w)),
+    }
+}
+
+/// Rules 5 and 6 of [`normalize`] over folded words, each carrying a tag
+/// (the extractor tags each word with its byte span in the original text).
+/// A word split in two ("airbase") gives both halves its tag; two words
+/// joined into one ("air field") get `join` of their tags.
+pub fn canonical_words<'w, T: Copy>(
+    words: &[(&'w str, T)],
+    join: impl Fn(T, T) -> T,
+) -> Vec<(&'w str, T)> {
+    let mut out: Vec<(&'w str, T)> = Vec::with_capacity(words.len() + 1);
+    for (i, &(word, tag)) in words.iter().enumerate() {
+        let has_next = i + 1 < words.len();
+        match canonical_word(word) {
+            CanonicalWord::Article if has_next => {}
+            CanonicalWord::Article => out.push((word, tag)),
+            CanonicalWord::Word(w) => out.push((w, tag)),
+            CanonicalWord::Split(a, b) => out.extend([(a, tag), (b, tag)]),
+            CanonicalWord::Field => match out.last_mut() {
+                Some(last) if last.0 == "air" => *last = ("airfield", join(last.1, tag)),
+                _ => out.push((word, tag)),
+            },
+        }
+    }
+    out
+}
+
+/// Whether a folded word is an Arabic article written apart from its noun
+/// (`al`, `el`, `as`, …): [`normalize`] drops it when another word follows.
+pub fn is_article(word: &str) -> bool {
+    // Every article is two to three letters long: most words are rejected
+    // by their length alone.
+    (2..=3).contains(&word.len()) && ARTICLES.contains(&word)
+}
+
+/// Whether a character is one of the apostrophes and ayn/hamza letters that
+/// [`normalize`] removes.
+pub fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '’' | '‘' | 'ʿ' | 'ʾ' | 'ʻ' | 'ʼ' | '`' | '´')
 }
 

@@ -2,9 +2,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::Stdio;
-
 use common::{assert_exit, stderr, stdout, Workdir, PLACES};
 use serde_json::Value;
 
@@ -71,19 +68,10 @@ fn geocode_json_has_the_same_keys_for_hits_and_misses() {
 #[test]
 fn geocode_reads_standard_input_one_name_per_line() {
     let wd = workdir();
-    let mut child = wd
-        .command(&["geocode", "--places", "places.csv", "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("Jurf al-Nasr\n\nAl-Asad Airbase\r\n".as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = wd.run_with_stdin(
+        &["geocode", "--places", "places.csv", "--format", "json"],
+        "Jurf al-Nasr\n\nAl-Asad Airbase\r\n",
+    );
     assert_exit(&out, 0);
     let ids: Vec<String> = stdout(&out)
         .lines()

@@ -3,6 +3,7 @@
 
 mod build;
 mod distance;
+mod extract;
 mod geocode;
 mod map;
 mod places;
@@ -27,7 +28,9 @@ pub const EXIT_FAILURE: u8 = 1;
   geoevents distance 'Jurf al-Sakhar' 'Ain al-Asad'
                                        geodesic km, nautical miles and bearing
   geoevents places import-geonames IQ.txt --out imported.csv
-                                       GeoNames rows as place-table rows to review")]
+                                       GeoNames rows as place-table rows to review
+  geoevents extract --draft-events draft.csv story.txt
+                                       place mentions in a report, and draft events")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,6 +43,7 @@ enum Command {
     Distance(distance::Args),
     Map(map::Args),
     Places(places::Args),
+    Extract(extract::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -50,6 +54,7 @@ pub fn run(cli: Cli) -> geoevents::Result<ExitCode> {
         Command::Distance(args) => distance::run(args),
         Command::Map(args) => map::run(args),
         Command::Places(args) => places::run(args),
+        Command::Extract(args) => extract::run(args),
     }
 }
 

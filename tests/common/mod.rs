@@ -123,6 +123,26 @@ impl Workdir {
             .collect()
     }
 
+    /// Runs the binary with `input` on standard input.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("running geoevents");
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(input.as_bytes())
+            .expect("writing to stdin");
+        child.wait_with_output().expect("waiting for geoevents")
+    }
+
     /// Runs the binary and returns its output.
     pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("running geoevents")
