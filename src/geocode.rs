@@ -911,7 +911,7 @@ pub const RESOLUTION_CACHE_SIZE: usize = 100_000;
 /// normalised and matched once.
 pub struct CachedResolver<'a> {
     index: &'a PlaceIndex,
-    cache: HashMap<String, Resolution<'a>>,
+    cache: KeyMap<Resolution<'a>>,
     hits: u64,
 }
 
@@ -920,7 +920,7 @@ impl<'a> CachedResolver<'a> {
     pub fn new(index: &'a PlaceIndex) -> Self {
         CachedResolver {
             index,
-            cache: HashMap::new(),
+            cache: KeyMap::default(),
             hits: 0,
         }
     }
