@@ -295,38 +295,69 @@ fn is_word_char(c: char) -> bool {
         || c == 'ـ'
 }
 
+/// What an ASCII byte is to [`raw_words`]: 1 a word byte, 0 a separator;
+/// 2 the lead or continuation byte of a character decoded to decide.
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [2u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        class[b] = (c.is_ascii_alphanumeric() || c == b'\'' || c == b'`') as u8;
+        b += 1;
+    }
+    class
+};
+
 fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
     words.clear();
     let bytes = text.as_bytes();
-    let mut open: Option<usize> = None;
+    // Byte by byte, decoding only the non-ASCII characters: a curly quote
+    // does not send the whole sentence down the slow path.
+    let word_char_at = |at: usize| -> (bool, usize) {
+        match BYTE_CLASS[bytes[at] as usize] {
+            0 => (false, 1),
+            1 => (true, 1),
+            _ => {
+                let c = text[at..].chars().next().expect("at a character boundary");
+                (is_word_char(c), c.len_utf8())
+            }
+        }
+    };
     let mut at = start;
     while at < end {
-        // Byte by byte, decoding only the non-ASCII characters: a curly
-        // quote does not send the whole sentence down the slow path.
-        let b = bytes[at];
-        let (part, len) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric() || b == b'\'' || b == b'`', 1)
-        } else {
-            let c = text[at..].chars().next().expect("at a character boundary");
-            (is_word_char(c), c.len_utf8())
-        };
-        match (part, open) {
-            (true, None) => open = Some(at),
-            (false, Some(s)) => {
-                words.push(RawWord { start: s, end: at });
-                open = None;
-            }
-            _ => {}
+        if BYTE_CLASS[bytes[at] as usize] == 0 {
+            at += 1;
+            continue;
         }
+        let (part, len) = word_char_at(at);
+        if !part {
+            at += len;
+            continue;
+        }
+        let word_start = at;
         at += len;
-    }
-    if let Some(s) = open {
-        words.push(RawWord { start: s, end });
+        while at < end {
+            match BYTE_CLASS[bytes[at] as usize] {
+                1 => {
+                    at += 1;
+                    continue;
+                }
+                0 => break,
+                _ => {}
+            }
+            let (part, len) = word_char_at(at);
+            if !part {
+                break;
+            }
+            at += len;
+        }
+        words.push(RawWord {
+            start: word_start,
+            end: at,
+        });
     }
 }
 
-/// How a raw word's first folded word stands as an article written onto
-/// the next word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ArticleWord {
     /// Not an article (or the word folds to nothing).
