@@ -58,13 +58,14 @@ pub struct SentenceFacts {
 impl SentenceFacts {
     /// Reads the dates and the casualty figures of one sentence.
     pub fn read(text: &str, (start, end): (usize, usize), tokens: &[Token<'_>]) -> Self {
+        let counts = counts(tokens);
         SentenceFacts {
             dates: find_dates(&text[start..end])
                 .into_iter()
                 .filter(|d| !d.bounds_period)
                 .collect(),
-            killed: figure(tokens, KILLED_WORDS),
-            injured: figure(tokens, INJURED_WORDS),
+            killed: figure(tokens, &counts, KILLED_WORDS),
+            injured: figure(tokens, &counts, INJURED_WORDS),
         }
     }
 }
@@ -335,7 +336,15 @@ fn target(text: &str, tokens: &[Token<'_>], event: usize, name: &NameAt) -> Stri
 /// The first casualty figure of a category in the sentence: "killing
 /// eight", "eight injuries", "injuring as many as eight", "several enemy
 /// KIA".
-fn figure(tokens: &[Token<'_>], words: &[&str]) -> Figure {
+/// `count_at(tokens, k, Hedge::None)` for every token `k`: read once for
+/// both figures of a sentence.
+fn counts(tokens: &[Token<'_>]) -> Vec<Option<Figure>> {
+    (0..tokens.len())
+        .map(|k| count_at(tokens, k, Hedge::None))
+        .collect()
+}
+
+fn figure(tokens: &[Token<'_>], counts: &[Option<Figure>], words: &[&str]) -> Figure {
     let word = |j: usize| tokens.get(j).map(|t| t.lower());
     for k in 0..tokens.len() {
         // A verb, then a hedge, then a number or a vague word.
@@ -350,7 +359,7 @@ fn figure(tokens: &[Token<'_>], words: &[&str]) -> Figure {
             }
         }
         // A number or a vague word, then within six words the noun.
-        if let Some(f) = count_at(tokens, k, Hedge::None) {
+        if let Some(f) = counts[k] {
             let ahead = (k + 1..(k + 9).min(tokens.len())).take_while(|&j| tokens[j].word);
             if ahead
                 .into_iter()
@@ -456,9 +465,10 @@ mod tests {
 
     fn figures(text: &str) -> (Figure, Figure) {
         let tokens = tokenize(text, 0, text.len());
+        let counts = counts(&tokens);
         (
-            figure(&tokens, KILLED_WORDS),
-            figure(&tokens, INJURED_WORDS),
+            figure(&tokens, &counts, KILLED_WORDS),
+            figure(&tokens, &counts, INJURED_WORDS),
         )
     }
 

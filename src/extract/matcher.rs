@@ -44,6 +44,8 @@ const FUZZY_MIN_LETTERS: usize = 6;
 struct RawWord {
     start: usize,
     end: usize,
+    /// Only ASCII letters and digits: lower-cased byte by byte, not folded.
+    plain: bool,
 }
 
 /// A word of the normalised stream and the original bytes it stands for.
@@ -295,14 +297,21 @@ fn is_word_char(c: char) -> bool {
         || c == 'ـ'
 }
 
-/// What an ASCII byte is to [`raw_words`]: 1 a word byte, 0 a separator;
+/// What a byte is to [`raw_words`]: 1 an ASCII letter or digit, 3 an
+/// ASCII apostrophe or backtick (in a word, but not plain), 0 a separator,
 /// 2 the lead or continuation byte of a character decoded to decide.
 static BYTE_CLASS: [u8; 256] = {
     let mut class = [2u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        class[b] = (c.is_ascii_alphanumeric() || c == b'\'' || c == b'`') as u8;
+        class[b] = if c.is_ascii_alphanumeric() {
+            1
+        } else if c == b'\'' || c == b'`' {
+            3
+        } else {
+            0
+        };
         b += 1;
     }
     class
@@ -316,7 +325,7 @@ fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
     let word_char_at = |at: usize| -> (bool, usize) {
         match BYTE_CLASS[bytes[at] as usize] {
             0 => (false, 1),
-            1 => (true, 1),
+            1 | 3 => (true, 1),
             _ => {
                 let c = text[at..].chars().next().expect("at a character boundary");
                 (is_word_char(c), c.len_utf8())
@@ -335,6 +344,7 @@ fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
             continue;
         }
         let word_start = at;
+        let mut plain = BYTE_CLASS[bytes[at] as usize] == 1;
         at += len;
         while at < end {
             match BYTE_CLASS[bytes[at] as usize] {
@@ -349,11 +359,13 @@ fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
             if !part {
                 break;
             }
+            plain = false;
             at += len;
         }
         words.push(RawWord {
             start: word_start,
             end: at,
+            plain,
         });
     }
 }
@@ -406,7 +418,7 @@ impl Stream {
         let mut lower = std::mem::take(&mut self.lower);
         for (i, w) in raw.iter().enumerate() {
             let written = &text[w.start..w.end];
-            if written.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if w.plain {
                 lower.clear();
                 lower.push_str(written);
                 lower.make_ascii_lowercase();
