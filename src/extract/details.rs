@@ -4,7 +4,7 @@
 
 use crate::model::EventKind;
 
-use super::dates::{find_dates, Anchor, Date, DateExpr};
+use super::dates::{find_dates, Anchor, Date, DateExpr, DateMention};
 use super::lexicon::{number, ACTORS, INJURED_WORDS, KILLED_WORDS, STRIKE_SUBTYPES, VAGUE_COUNTS};
 use super::roles::{NameAt, SentenceView, Token};
 
@@ -46,18 +46,45 @@ pub struct Details {
     pub definite: bool,
 }
 
-/// Reads the details of the event at token `event` for the place `name`.
+/// What a sentence says whatever place it is read for: its dates (periods'
+/// bounds left out) and casualty figures, read once for all its sightings.
+#[derive(Clone, Debug, Default)]
+pub struct SentenceFacts {
+    dates: Vec<DateMention>,
+    killed: Figure,
+    injured: Figure,
+}
+
+impl SentenceFacts {
+    /// Reads the dates and the casualty figures of one sentence.
+    pub fn read(text: &str, (start, end): (usize, usize), tokens: &[Token<'_>]) -> Self {
+        let counts = counts(tokens);
+        SentenceFacts {
+            dates: find_dates(&text[start..end])
+                .into_iter()
+                .filter(|d| !d.bounds_period)
+                .collect(),
+            killed: figure(tokens, &counts, KILLED_WORDS),
+            injured: figure(tokens, &counts, INJURED_WORDS),
+        }
+    }
+}
+
+/// Reads the details of the event at token `event` for the place `name`,
+/// with the sentence's `facts`.
+#[allow(clippy::too_many_arguments)]
 pub fn read(
     text: &str,
     sentence: (usize, usize),
     view: &SentenceView<'_, '_>,
+    facts: &SentenceFacts,
     name: &NameAt,
     event: usize,
     kind: Option<EventKind>,
     anchor: &Anchor,
 ) -> Details {
     let tokens = view.tokens;
-    let (date, date_note) = date_of(text, sentence, tokens, name, anchor);
+    let (date, date_note) = date_of(text, sentence, tokens, &facts.dates, name, anchor);
     let definite = (event.saturating_sub(3)..event).any(|j| {
         matches!(
             tokens[j].lower(),
@@ -70,23 +97,20 @@ pub fn read(
         subtype: kind.map(|k| subtype(tokens, k)).unwrap_or_default(),
         actor: kind.map(|k| actor(tokens, event, k)).unwrap_or_default(),
         target: target(text, tokens, event, name),
-        killed: figure(tokens, KILLED_WORDS),
-        injured: figure(tokens, INJURED_WORDS),
+        killed: facts.killed,
+        injured: facts.injured,
         definite,
     }
 }
 
 fn date_of(
     text: &str,
-    (start, end): (usize, usize),
+    (start, _): (usize, usize),
     tokens: &[Token<'_>],
+    found: &[DateMention],
     name: &NameAt,
     anchor: &Anchor,
 ) -> (Option<Date>, Option<String>) {
-    let found: Vec<_> = find_dates(&text[start..end])
-        .into_iter()
-        .filter(|d| !d.bounds_period)
-        .collect();
     let speech = found
         .iter()
         .any(|d| matches!(d.expr, DateExpr::DaysBefore(_)))
@@ -312,7 +336,15 @@ fn target(text: &str, tokens: &[Token<'_>], event: usize, name: &NameAt) -> Stri
 /// The first casualty figure of a category in the sentence: "killing
 /// eight", "eight injuries", "injuring as many as eight", "several enemy
 /// KIA".
-fn figure(tokens: &[Token<'_>], words: &[&str]) -> Figure {
+/// `count_at(tokens, k, Hedge::None)` for every token `k`: read once for
+/// both figures of a sentence.
+fn counts(tokens: &[Token<'_>]) -> Vec<Option<Figure>> {
+    (0..tokens.len())
+        .map(|k| count_at(tokens, k, Hedge::None))
+        .collect()
+}
+
+fn figure(tokens: &[Token<'_>], counts: &[Option<Figure>], words: &[&str]) -> Figure {
     let word = |j: usize| tokens.get(j).map(|t| t.lower());
     for k in 0..tokens.len() {
         // A verb, then a hedge, then a number or a vague word.
@@ -327,7 +359,7 @@ fn figure(tokens: &[Token<'_>], words: &[&str]) -> Figure {
             }
         }
         // A number or a vague word, then within six words the noun.
-        if let Some(f) = count_at(tokens, k, Hedge::None) {
+        if let Some(f) = counts[k] {
             let ahead = (k + 1..(k + 9).min(tokens.len())).take_while(|&j| tokens[j].word);
             if ahead
                 .into_iter()
@@ -433,9 +465,10 @@ mod tests {
 
     fn figures(text: &str) -> (Figure, Figure) {
         let tokens = tokenize(text, 0, text.len());
+        let counts = counts(&tokens);
         (
-            figure(&tokens, KILLED_WORDS),
-            figure(&tokens, INJURED_WORDS),
+            figure(&tokens, &counts, KILLED_WORDS),
+            figure(&tokens, &counts, INJURED_WORDS),
         )
     }
 

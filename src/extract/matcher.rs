@@ -44,6 +44,8 @@ const FUZZY_MIN_LETTERS: usize = 6;
 struct RawWord {
     start: usize,
     end: usize,
+    /// Only ASCII letters and digits: lower-cased byte by byte, not folded.
+    plain: bool,
 }
 
 /// A word of the normalised stream and the original bytes it stands for.
@@ -295,38 +297,79 @@ fn is_word_char(c: char) -> bool {
         || c == 'ـ'
 }
 
+/// What a byte is to [`raw_words`]: 1 an ASCII letter or digit, 3 an
+/// ASCII apostrophe or backtick (in a word, but not plain), 0 a separator,
+/// 2 the lead or continuation byte of a character decoded to decide.
+static BYTE_CLASS: [u8; 256] = {
+    let mut class = [2u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        class[b] = if c.is_ascii_alphanumeric() {
+            1
+        } else if c == b'\'' || c == b'`' {
+            3
+        } else {
+            0
+        };
+        b += 1;
+    }
+    class
+};
+
 fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
     words.clear();
     let bytes = text.as_bytes();
-    let mut open: Option<usize> = None;
+    // Byte by byte, decoding only the non-ASCII characters: a curly quote
+    // does not send the whole sentence down the slow path.
+    let word_char_at = |at: usize| -> (bool, usize) {
+        match BYTE_CLASS[bytes[at] as usize] {
+            0 => (false, 1),
+            1 | 3 => (true, 1),
+            _ => {
+                let c = text[at..].chars().next().expect("at a character boundary");
+                (is_word_char(c), c.len_utf8())
+            }
+        }
+    };
     let mut at = start;
     while at < end {
-        // Byte by byte, decoding only the non-ASCII characters: a curly
-        // quote does not send the whole sentence down the slow path.
-        let b = bytes[at];
-        let (part, len) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric() || b == b'\'' || b == b'`', 1)
-        } else {
-            let c = text[at..].chars().next().expect("at a character boundary");
-            (is_word_char(c), c.len_utf8())
-        };
-        match (part, open) {
-            (true, None) => open = Some(at),
-            (false, Some(s)) => {
-                words.push(RawWord { start: s, end: at });
-                open = None;
-            }
-            _ => {}
+        if BYTE_CLASS[bytes[at] as usize] == 0 {
+            at += 1;
+            continue;
         }
+        let (part, len) = word_char_at(at);
+        if !part {
+            at += len;
+            continue;
+        }
+        let word_start = at;
+        let mut plain = BYTE_CLASS[bytes[at] as usize] == 1;
         at += len;
-    }
-    if let Some(s) = open {
-        words.push(RawWord { start: s, end });
+        while at < end {
+            match BYTE_CLASS[bytes[at] as usize] {
+                1 => {
+                    at += 1;
+                    continue;
+                }
+                0 => break,
+                _ => {}
+            }
+            let (part, len) = word_char_at(at);
+            if !part {
+                break;
+            }
+            plain = false;
+            at += len;
+        }
+        words.push(RawWord {
+            start: word_start,
+            end: at,
+            plain,
+        });
     }
 }
 
-/// How a raw word's first folded word stands as an article written onto
-/// the next word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ArticleWord {
     /// Not an article (or the word folds to nothing).
@@ -375,7 +418,7 @@ impl Stream {
         let mut lower = std::mem::take(&mut self.lower);
         for (i, w) in raw.iter().enumerate() {
             let written = &text[w.start..w.end];
-            if written.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            if w.plain {
                 lower.clear();
                 lower.push_str(written);
                 lower.make_ascii_lowercase();

@@ -257,6 +257,7 @@ impl<'a> Extractor<'a> {
             let sentence: Arc<str> = one_line(&text[s.start..s.end]).into();
             let mut sightings: Vec<(Sighting, usize)> = Vec::new();
             let mut near_prefix: Option<(usize, String)> = None;
+            let mut facts: Option<details::SentenceFacts> = None;
             for ((f, name), a) in found.iter().zip(&names).zip(&assigned) {
                 let surface = &text[f.start..f.end];
                 doc.mentions.push(Mention {
@@ -289,8 +290,19 @@ impl<'a> Extractor<'a> {
                 if let Some(p) = &prefix {
                     near_prefix = Some((event, p.clone()));
                 }
-                let details =
-                    details::read(text, (s.start, s.end), &view, name, event, a.kind, &anchor);
+                let facts = facts.get_or_insert_with(|| {
+                    details::SentenceFacts::read(text, (s.start, s.end), &tokens)
+                });
+                let details = details::read(
+                    text,
+                    (s.start, s.end),
+                    &view,
+                    facts,
+                    name,
+                    event,
+                    a.kind,
+                    &anchor,
+                );
                 let place_text = match prefix {
                     Some(p) => format!("{p} {surface}"),
                     None => surface.to_string(),

@@ -65,44 +65,56 @@ fn is_apostrophe(c: char) -> bool {
 /// "Qa’im", "U.S.", "09:44"); a period closing a dotted abbreviation too.
 pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
     let body = &text[start..end];
+    let bytes = body.as_bytes();
     let mut out = Vec::with_capacity(body.len() / 5);
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    // Byte by byte: only a non-ASCII character is decoded.
+    let char_at = |i: usize| -> char {
+        match bytes[i] {
+            b if b.is_ascii() => b as char,
+            _ => body[i..].chars().next().expect("at a character boundary"),
+        }
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = char_at(i);
+        let len = c.len_utf8();
         if c.is_whitespace() {
+            i += len;
             continue;
         }
         if !c.is_alphanumeric() {
-            out.push(token(body, start, i, i + c.len_utf8(), false));
+            out.push(token(body, start, i, i + len, false));
+            i += len;
             continue;
         }
-        let mut e = i + c.len_utf8();
+        let mut e = i + len;
         let mut dotted = false;
-        while let Some(&(j, c)) = chars.peek() {
-            let after = j + c.len_utf8();
+        while e < bytes.len() {
+            if bytes[e].is_ascii_alphanumeric() {
+                e += 1;
+                continue;
+            }
+            let c = char_at(e);
+            let after = e + c.len_utf8();
             let joins = matches!(c, '-' | '.' | ':') || is_apostrophe(c);
             // No ASCII character is a combining mark: the table look-up is
             // for the rest.
             let mark = !c.is_ascii() && unicode_normalization::char::is_combining_mark(c);
             if c.is_alphanumeric() || mark {
                 e = after;
-            } else if joins
-                && body[after..]
-                    .chars()
-                    .next()
-                    .is_some_and(char::is_alphanumeric)
-            {
+            } else if joins && after < bytes.len() && char_at(after).is_alphanumeric() {
                 dotted |= c == '.';
                 e = after;
             } else {
                 break;
             }
-            chars.next();
         }
         // "U.S." keeps its last period.
-        if dotted && chars.next_if(|&(_, n)| n == '.').is_some() {
+        if dotted && bytes.get(e) == Some(&b'.') {
             e += 1;
         }
         out.push(token(body, start, i, e, true));
+        i = e;
     }
     out
 }

@@ -53,7 +53,8 @@ pub fn lines(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(at) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+        i += at;
         match bytes[i] {
             b'\n' => {
                 lines.push(Line { start, end: i });
@@ -165,10 +166,7 @@ fn split_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>
     };
     // The marks are ASCII: look for them byte by byte, and decode only
     // what follows one.
-    while let Some(found) = bytes[from..]
-        .iter()
-        .position(|b| matches!(b, b'.' | b'!' | b'?'))
-    {
+    while let Some(found) = memchr::memchr3(b'.', b'!', b'?', &bytes[from..]) {
         let mark = from + found;
         from = mark + 1;
         let mut j = from;

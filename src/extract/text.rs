@@ -87,6 +87,15 @@ impl SourceText {
         } else {
             (0, Vec::new())
         };
+        // Valid UTF-8, as nearly every report is, is checked in one pass
+        // and copied whole.
+        if let Ok(valid) = std::str::from_utf8(&bytes[skip..]) {
+            return Ok(SourceText {
+                text: valid.to_owned(),
+                warnings,
+                breaks,
+            });
+        }
         let mut text = String::with_capacity(bytes.len());
         let mut file_at = skip;
         let mut unlisted = 0;
