@@ -5,7 +5,7 @@
 //! memory. Duplicate ids are caught in bounded memory when the file can be
 //! read twice ([`crate::seen_ids`]).
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -13,6 +13,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::model::{Event, EventKind};
 use crate::output::schema::OUTPUT_COLUMNS;
+use crate::schemas::{self, Parsed, RowView, Schema};
 use crate::seen_ids::{self, Seen, SeenIds};
 use crate::table::{CsvTable, Row};
 
@@ -56,7 +57,7 @@ pub const COMPUTED_FIELDS: [&str; 16] = [
 
 /// A casualty figure: digits only (no sign), small enough for the 32-bit
 /// integer fields of GeoPackage and GDAL.
-fn parse_count(text: &str) -> Option<u32> {
+pub(crate) fn parse_count(text: &str) -> Option<u32> {
     if !text.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -78,7 +79,9 @@ const MAX_REREADS: u32 = 16;
 /// Streams validated events from a CSV file.
 pub struct EventReader<R: Read> {
     table: CsvTable<R>,
-    columns: [usize; EVENT_COLUMNS.len()],
+    schema: Schema,
+    /// Where each of the schema's columns is, the id first.
+    columns: Vec<usize>,
     extra: Vec<usize>,
     extra_names: Vec<String>,
     seen: SeenIds,
@@ -92,6 +95,8 @@ pub struct EventReader<R: Read> {
     /// Errors found after the last row (duplicates settled by the reread).
     pending: VecDeque<Error>,
     finished: bool,
+    /// Foreign rows that are neither strikes nor attacks, by reason.
+    skipped: BTreeMap<String, usize>,
 }
 
 impl EventReader<File> {
@@ -99,9 +104,14 @@ impl EventReader<File> {
     /// that does not grow with the file: suspects are settled by reading
     /// the file's ids again once the last row has been read.
     pub fn open(path: &Path) -> Result<Self> {
+        EventReader::open_schema(path, Schema::Geoevents)
+    }
+
+    /// [`EventReader::open`] for a file in the given layout.
+    pub fn open_schema(path: &Path, schema: Schema) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let bytes = file.metadata().map_err(|e| Error::io(path, e))?.len();
-        let mut reader = EventReader::new(path, file)?;
+        let mut reader = EventReader::with_schema(path, file, schema)?;
         reader.seen = SeenIds::filtered(bytes);
         Ok(reader)
     }
@@ -112,61 +122,24 @@ impl<R: Read> EventReader<R> {
     /// there; any other column is carried through as text. Every id is kept
     /// to catch duplicates ([`EventReader::open`] does it in bounded memory).
     pub fn new(path: &Path, input: R) -> Result<Self> {
-        let table = CsvTable::new(path, input, &EVENT_COLUMNS)?;
-        let mut columns = [0usize; EVENT_COLUMNS.len()];
-        for (slot, name) in columns.iter_mut().zip(EVENT_COLUMNS) {
-            *slot = table.column(name)?;
-        }
-        let mut extra = Vec::new();
-        let mut extra_names = Vec::new();
-        // Output column names are compared without case: SQLite (and so the
-        // GeoPackage), GDAL and QGIS treat `Notes` and `notes` as one field.
-        let mut taken: Vec<String> = EVENT_COLUMNS
+        EventReader::with_schema(path, input, Schema::Geoevents)
+    }
+
+    /// [`EventReader::new`] for a file in the given layout: the schema's
+    /// columns must be there, and the others are carried through (renamed
+    /// with the dataset's prefix where a foreign name is one geoevents
+    /// uses).
+    pub fn with_schema(path: &Path, input: R, schema: Schema) -> Result<Self> {
+        let table = CsvTable::new(path, input, schema.columns())?;
+        let columns = schema
+            .columns()
             .iter()
-            .chain(&COMPUTED_FIELDS)
-            .chain(&OUTPUT_COLUMNS)
-            .map(|s| s.to_lowercase())
-            .collect();
-        for (i, name) in table.headers().iter().enumerate() {
-            if EVENT_COLUMNS.contains(&name.as_str()) {
-                continue;
-            }
-            let lower = name.to_lowercase();
-            let why = if name.is_empty() {
-                Some(format!("column {} has no name", i + 1))
-            } else if name.chars().any(|c| c.is_control() || c == '"') {
-                Some(
-                    "a column name may not hold a control character (line break, tab …) or a double quote: GIS readers cut the header there"
-                        .to_string(),
-                )
-            } else if COMPUTED_FIELDS.contains(&lower.as_str()) {
-                Some("geoevents computes a field of that name; rename the column".to_string())
-            } else if OUTPUT_COLUMNS.contains(&lower.as_str()) {
-                Some(
-                    "the output formats use that name (feature id, GeoPackage key and geometry, CSV coordinates, KML's own fields); rename the column"
-                        .to_string(),
-                )
-            } else if taken.contains(&lower) {
-                Some(
-                    "another column has the same name in another case, and GIS formats do not tell them apart; rename one"
-                        .to_string(),
-                )
-            } else {
-                None
-            };
-            if let Some(why) = why {
-                return Err(Error::UnexpectedColumn {
-                    path: path.to_path_buf(),
-                    column: name.clone(),
-                    why,
-                });
-            }
-            taken.push(lower);
-            extra.push(i);
-            extra_names.push(name.clone());
-        }
+            .map(|name| table.column(name))
+            .collect::<Result<Vec<usize>>>()?;
+        let (extra, extra_names) = carried_columns(path, table.headers(), schema)?;
         Ok(EventReader {
             table,
+            schema,
             columns,
             extra,
             extra_names,
@@ -175,9 +148,80 @@ impl<R: Read> EventReader<R> {
             rereads: 0,
             pending: VecDeque::new(),
             finished: false,
+            skipped: BTreeMap::new(),
         })
     }
 
+    /// Rows skipped so far as neither strike nor attack, by reason.
+    pub fn skipped(&self) -> &BTreeMap<String, usize> {
+        &self.skipped
+    }
+}
+
+/// The columns carried through as extra columns, and the names they take.
+fn carried_columns(
+    path: &Path,
+    headers: &[String],
+    schema: Schema,
+) -> Result<(Vec<usize>, Vec<String>)> {
+    let mut extra = Vec::new();
+    let mut extra_names = Vec::new();
+    // Output column names are compared without case: SQLite (and so the
+    // GeoPackage), GDAL and QGIS treat `Notes` and `notes` as one field.
+    let mut taken: Vec<String> = EVENT_COLUMNS
+        .iter()
+        .chain(&COMPUTED_FIELDS)
+        .chain(&OUTPUT_COLUMNS)
+        .map(|s| s.to_lowercase())
+        .collect();
+    for (i, name) in headers.iter().enumerate() {
+        if schema.consumed().contains(&name.as_str()) {
+            continue;
+        }
+        let mut name = name.clone();
+        if let Some(prefix) = schema.rename_prefix() {
+            if taken.contains(&name.to_lowercase()) {
+                name = format!("{prefix}{name}");
+            }
+        }
+        let lower = name.to_lowercase();
+        let why = if name.is_empty() {
+            Some(format!("column {} has no name", i + 1))
+        } else if name.chars().any(|c| c.is_control() || c == '"') {
+            Some(
+                    "a column name may not hold a control character (line break, tab …) or a double quote: GIS readers cut the header there"
+                        .to_string(),
+                )
+        } else if COMPUTED_FIELDS.contains(&lower.as_str()) {
+            Some("geoevents computes a field of that name; rename the column".to_string())
+        } else if OUTPUT_COLUMNS.contains(&lower.as_str()) {
+            Some(
+                    "the output formats use that name (feature id, GeoPackage key and geometry, CSV coordinates, KML's own fields); rename the column"
+                        .to_string(),
+                )
+        } else if taken.contains(&lower) {
+            Some(
+                    "another column has the same name in another case, and GIS formats do not tell them apart; rename one"
+                        .to_string(),
+                )
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(Error::UnexpectedColumn {
+                path: path.to_path_buf(),
+                column: name.clone(),
+                why,
+            });
+        }
+        taken.push(lower);
+        extra.push(i);
+        extra_names.push(name);
+    }
+    Ok((extra, extra_names))
+}
+
+impl<R: Read> EventReader<R> {
     /// The names of the extra columns, in file order.
     pub fn extra_columns(&self) -> &[String] {
         &self.extra_names
@@ -193,9 +237,11 @@ impl<R: Read> EventReader<R> {
         self.table.bytes_read()
     }
 
-    fn parse(&mut self, mut row: Row) -> Result<Event> {
-        let columns = self.columns;
-        let id = row.fields[columns[0]].as_str();
+    /// A row as an event; `None` for a foreign row that is neither a strike
+    /// nor an attack (counted in [`EventReader::skipped`]).
+    fn parse(&mut self, mut row: Row) -> Result<Option<Event>> {
+        let id_column = self.schema.columns()[0];
+        let id = row.fields[self.columns[0]].as_str();
         let id_problem = if id.is_empty() {
             Some("every event needs an id")
         } else if !is_safe_id(id) {
@@ -204,9 +250,44 @@ impl<R: Read> EventReader<R> {
             None
         };
         if let Some(problem) = id_problem {
-            return Err(self.table.invalid(row.line, EVENT_COLUMNS[0], id, problem));
+            return Err(self.table.invalid(row.line, id_column, id, problem));
         }
         self.check_duplicate(id, row.line)?;
+        let foreign = match self.schema {
+            Schema::Geoevents => return self.parse_own(row).map(Some),
+            Schema::Acled => schemas::acled::parse,
+            Schema::Ucdp => schemas::ucdp::parse,
+        };
+        let mut view = RowView {
+            path: self.table.path(),
+            line: row.line,
+            names: self.schema.columns(),
+            columns: &self.columns,
+            fields: &mut row.fields,
+        };
+        match foreign(&mut view)? {
+            Parsed::Event(mut event) => {
+                event.extra = self.take_extra(&mut row);
+                Ok(Some(event))
+            }
+            Parsed::Skipped(why) => {
+                *self.skipped.entry(why).or_default() += 1;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The carried-through columns of a row, moved out of it.
+    fn take_extra(&self, row: &mut Row) -> Vec<String> {
+        self.extra
+            .iter()
+            .map(|&i| std::mem::take(&mut row.fields[i]))
+            .collect()
+    }
+
+    /// A row of geoevents' own events file.
+    fn parse_own(&self, mut row: Row) -> Result<Event> {
+        let columns = &self.columns;
 
         let field = |i: usize| row.fields[columns[i]].as_str();
         let invalid = |i: usize, problem: &str| {
@@ -243,6 +324,7 @@ impl<R: Read> EventReader<R> {
             }
         }
         // Valid: move the fields out of the row rather than copy them.
+        let extra = self.take_extra(&mut row);
         let mut take = |i: usize| std::mem::take(&mut row.fields[columns[i]]);
         Ok(Event {
             line: row.line,
@@ -259,11 +341,8 @@ impl<R: Read> EventReader<R> {
             injured_high: counts[3],
             sources: take(11),
             notes: take(12),
-            extra: self
-                .extra
-                .iter()
-                .map(|&i| std::mem::take(&mut row.fields[i]))
-                .collect(),
+            extra,
+            located: None,
         })
     }
 
@@ -306,8 +385,8 @@ impl<R: Read> EventReader<R> {
     fn reread_ids(&self) -> Result<impl Iterator<Item = (String, u64)>> {
         let path = self.table.path();
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut table = CsvTable::new(path, file, &EVENT_COLUMNS)?;
-        let column = table.column(EVENT_COLUMNS[0])?;
+        let mut table = CsvTable::new(path, file, self.schema.columns())?;
+        let column = table.column(self.schema.columns()[0])?;
         Ok(std::iter::from_fn(move || loop {
             if let Ok(mut row) = table.next_row()? {
                 let id = std::mem::take(&mut row.fields[column]);
@@ -358,9 +437,12 @@ impl<R: Read> Iterator for EventReader<R> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if !self.finished {
+        while !self.finished {
             if let Some(row) = self.table.next_row() {
-                return Some(row.and_then(|row| self.parse(row)));
+                match row.and_then(|row| self.parse(row)) {
+                    Ok(None) => continue,
+                    parsed => return parsed.transpose(),
+                }
             }
             self.finished = true;
             if !self.seen.suspects().is_empty() {

@@ -119,6 +119,27 @@ pub struct Resolved<'a> {
     pub position: LatLon,
     /// Radius in metres that bounds where the event is.
     pub uncertainty_m: u32,
+    /// Whether this replaces the coordinates a foreign row (ACLED, UCDP GED)
+    /// came with, because the place table places it more precisely.
+    pub regeocoded: bool,
+}
+
+impl Resolved<'_> {
+    /// The value written in the `match` field: how the text matched, with
+    /// `regeocoded-` in front when it replaced a foreign row's coordinates.
+    pub fn match_text(&self) -> &'static str {
+        if !self.regeocoded {
+            return self.match_kind.as_str();
+        }
+        match self.match_kind {
+            MatchKind::Id => "regeocoded-id",
+            MatchKind::Name => "regeocoded-name",
+            MatchKind::Alias => "regeocoded-alias",
+            MatchKind::Normalized => "regeocoded-normalized",
+            MatchKind::Fuzzy => "regeocoded-fuzzy",
+            MatchKind::Source => "source",
+        }
+    }
 }
 
 /// Why a place text did not resolve.
@@ -552,6 +573,7 @@ impl PlaceIndex {
             precision: at_precision(place.kind),
             position: place.position,
             uncertainty_m: place.uncertainty_m,
+            regeocoded: false,
         }
     }
 

@@ -169,6 +169,21 @@ pub struct Event {
     pub notes: String,
     /// Columns the schema does not know, in file order, passed through as is.
     pub extra: Vec<String>,
+    /// Where the row itself places the event, for datasets that come
+    /// geocoded (ACLED, UCDP GED); `None` for a geoevents events file.
+    pub located: Option<Located>,
+}
+
+/// A position a foreign dataset gives for its row, with how precise it says
+/// it is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Located {
+    /// The row's own coordinates.
+    pub position: LatLon,
+    /// The row's precision code, in our terms.
+    pub precision: Precision,
+    /// The dataset, for the `source` of the place these coordinates make.
+    pub dataset: &'static str,
 }
 
 /// How a place text was matched to a row of the place table.
@@ -186,6 +201,9 @@ pub enum MatchKind {
     Normalized,
     /// The closest name by edit distance, and the only one that close.
     Fuzzy,
+    /// Not matched: the coordinates are the source row's own (ACLED, UCDP
+    /// GED), since the place table knows the place no more precisely.
+    Source,
 }
 
 impl MatchKind {
@@ -197,6 +215,7 @@ impl MatchKind {
             MatchKind::Alias => "alias",
             MatchKind::Normalized => "normalized",
             MatchKind::Fuzzy => "fuzzy",
+            MatchKind::Source => "source",
         }
     }
 }

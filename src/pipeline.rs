@@ -37,6 +37,7 @@ use crate::output::style::LayerStyle;
 use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
 use crate::places::read_places;
+use crate::schemas::Schema;
 use crate::shapes::ShapeError;
 use crate::table::RowErrors;
 
@@ -82,6 +83,8 @@ pub struct BuildOptions {
     pub places: PathBuf,
     /// The events file.
     pub events: PathBuf,
+    /// The events file's layout: ours, an ACLED export or a UCDP GED CSV.
+    pub schema: Schema,
     /// The directory to write into (created if missing).
     pub out: PathBuf,
     /// The formats to write each layer in; the tables are always CSV.
@@ -160,6 +163,7 @@ impl BuildOptions {
         BuildOptions {
             places,
             events,
+            schema: Schema::Geoevents,
             out,
             formats: Format::ALL.to_vec(),
             precision: crate::output::DEFAULT_PRECISION,
@@ -202,6 +206,9 @@ pub struct BuildReport {
     pub by_match: BTreeMap<&'static str, usize>,
     /// Geocoded events by precision.
     pub by_precision: BTreeMap<&'static str, usize>,
+    /// Rows of a foreign dataset that are neither strikes nor attacks, by
+    /// reason: not in any layer, and not events.
+    pub skipped: BTreeMap<String, usize>,
     /// The first unresolved events, in file order.
     pub unresolved_sample: Vec<UnresolvedEvent>,
     /// Features per layer and rows per table, by the names in [`files`].
@@ -578,7 +585,7 @@ pub fn build_with_progress(
 ) -> Result<BuildReport> {
     let index = load_place_index(&options.places)?;
     let total_bytes = std::fs::metadata(&options.events).map_or(0, |m| m.len());
-    let mut events = EventReader::open(&options.events)?;
+    let mut events = EventReader::open_schema(&options.events, options.schema)?;
     // The map and the preview's credit line both need who published what.
     let drawn = options.map.is_some() || options.preview;
     let publishers = match drawn {
@@ -716,9 +723,17 @@ pub fn build_with_progress(
             // The build will fail; keep reading only to report every bad row.
             continue;
         }
-        let found = match resolver.resolve(&event.place) {
-            Ok(found) => found,
-            Err(why) => {
+        let own_place;
+        let found = match (&event.located, resolver.resolve(&event.place)) {
+            (None, Ok(found)) => found,
+            (Some(located), ours) => match located.prefer(ours) {
+                Some(found) => found,
+                None => {
+                    own_place = located.place(&event);
+                    located.resolved(&own_place)
+                }
+            },
+            (None, Err(why)) => {
                 *report
                     .unresolved_by_reason
                     .entry(why.reason.as_str())
@@ -737,10 +752,7 @@ pub fn build_with_progress(
             }
         };
         report.geocoded += 1;
-        *report
-            .by_match
-            .entry(found.match_kind.as_str())
-            .or_default() += 1;
+        *report.by_match.entry(found.match_text()).or_default() += 1;
         *report
             .by_precision
             .entry(found.precision.as_str())
@@ -824,6 +836,7 @@ pub fn build_with_progress(
         total_bytes,
     });
     errors.into_result()?;
+    report.skipped = events.skipped().clone();
 
     report.counts.insert(files::STRIKES, strikes.len());
     report.counts.insert(files::ATTACKS, attacks.len());

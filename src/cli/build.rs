@@ -12,6 +12,7 @@ use std::time::Instant;
 use geoevents::pipeline::{
     build_with_progress, files, BuildOptions, BuildReport, Distances, Links,
 };
+use geoevents::schemas::Schema;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{PlacesArg, EXIT_FAILURE};
@@ -30,6 +31,8 @@ use super::{PlacesArg, EXIT_FAILURE};
 #[command(after_help = "Examples:
   geoevents build
   geoevents build --events my-events.csv --out /tmp/layers
+  geoevents build --events acled-export.csv --schema acled
+  geoevents build --events GEDEvent.csv --schema ucdp
   geoevents build --strict          exit 1 if any event's place did not resolve
   geoevents build --formats geojson,csv --precision 4
   geoevents build --rings 100,250 --links all
@@ -42,6 +45,12 @@ pub struct Args {
     /// The events file (CSV with at least id,date,kind,subtype,actor,target,place,killed_low,killed_high,injured_low,injured_high,sources,notes; other columns are carried through).
     #[arg(long, value_name = "FILE", default_value = "events/events.csv")]
     events: PathBuf,
+    /// The events file's layout: geoevents (ours), acled (an ACLED export)
+    /// or ucdp (a UCDP GED CSV). A foreign row keeps its own coordinates
+    /// unless the place table places its location more precisely; rows
+    /// that are neither strikes nor attacks are skipped and counted.
+    #[arg(long, value_name = "SCHEMA", default_value = "geoevents", value_parser = ["geoevents", "acled", "ucdp"])]
+    schema: String,
     /// Directory to write the outputs into; created if missing.
     #[arg(long, value_name = "DIR", default_value = "output")]
     out: PathBuf,
@@ -104,6 +113,7 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
     let options = BuildOptions {
         places: args.places.places,
         events: args.events,
+        schema: Schema::parse(&args.schema).unwrap_or_default(),
         out: args.out,
         formats,
         precision: args.precision,
@@ -208,6 +218,9 @@ fn summary(report: &BuildReport, options: &BuildOptions) -> Vec<String> {
             tally(&report.by_match),
             tally(&report.by_precision)
         ));
+    }
+    for (why, n) in &report.skipped {
+        lines.push(format!("skipped {}: {why}", super::plural(*n, "row")));
     }
     for u in &report.unresolved_sample {
         let hint = if u.candidates.is_empty() {

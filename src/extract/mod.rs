@@ -187,7 +187,9 @@ pub struct Document {
 /// decimals.
 pub fn confidence(match_kind: MatchKind, score: f64, text: &str, sentence_start: bool) -> f64 {
     let base = match match_kind {
-        MatchKind::Id | MatchKind::Name | MatchKind::Alias => 0.95,
+        // `Source` is a foreign row's own coordinates; the matcher never
+        // gives it.
+        MatchKind::Id | MatchKind::Name | MatchKind::Alias | MatchKind::Source => 0.95,
         MatchKind::Normalized => 0.9,
         MatchKind::Fuzzy => 0.7 * score,
     };

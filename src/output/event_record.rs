@@ -77,7 +77,7 @@ impl<'a> EventRecord<'a> {
         f("place_id", Prop::Text(&found.place.id));
         f("place_name", Prop::Text(&found.place.name));
         f("place_kind", Prop::Text(found.place.kind.as_str()));
-        f("match", Prop::Text(found.match_kind.as_str()));
+        f("match", Prop::Text(found.match_text()));
         f("score", Prop::Real(found.score));
         f("relation", Prop::Owned(found.relation.text()));
         f("precision", Prop::Text(found.precision.as_str()));
@@ -205,6 +205,7 @@ mod tests {
             sources: "a.txt;b.txt".into(),
             notes: notes.into(),
             extra: vec!["x\ty".into(), "</script>".into()],
+            located: None,
         }
     }
 

@@ -213,6 +213,7 @@ mod tests {
             sources: String::new(),
             notes: String::new(),
             extra: vec!["v".into()],
+            located: None,
         };
         let extra = vec!["desk".to_string()];
         let record = EventRecord::new(&event, &extra, &found, None, 6);
