@@ -21,7 +21,7 @@ use geoevents::distance::inverse;
 use geoevents::events::EventReader;
 use geoevents::geocode::PlaceIndex;
 use geoevents::model::{Event, PlaceKind};
-use geoevents::output::event_record::EventRecord;
+use geoevents::output::event_record::{EventRecord, JsonKeys};
 use geoevents::output::geojson::{LayerWriter, NearestBase};
 use geoevents::places::read_places;
 
@@ -96,11 +96,12 @@ fn bench_geojson(c: &mut Criterion) {
                 }
             })
         });
+        let mut keys = JsonKeys::default();
         group.bench_function("EventRecord::write_json to Vec", |b| {
             b.iter(|| {
                 for r in &records {
                     sink.clear();
-                    r.write_json(&mut sink).unwrap();
+                    r.write_json(&mut sink, &mut keys).unwrap();
                     black_box(&sink);
                 }
             })

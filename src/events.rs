@@ -455,6 +455,12 @@ impl<R: Read> Iterator for EventReader<R> {
     }
 }
 
+impl<R: Read> crate::read_ahead::Positioned for EventReader<R> {
+    fn position(&self) -> u64 {
+        self.bytes_read()
+    }
+}
+
 /// True for a real calendar date written `YYYY-MM-DD` (years 1000–9999, so a
 /// year typed as `0025` is caught).
 pub fn is_iso_date(text: &str) -> bool {

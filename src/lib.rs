@@ -42,6 +42,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod places;
+pub mod read_ahead;
 pub mod schemas;
 pub mod seen_ids;
 pub mod shapes;

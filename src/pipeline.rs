@@ -37,6 +37,7 @@ use crate::output::style::LayerStyle;
 use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
 use crate::places::read_places;
+use crate::read_ahead::read_ahead;
 use crate::schemas::Schema;
 use crate::shapes::ShapeError;
 use crate::table::RowErrors;
@@ -137,7 +138,7 @@ fn count_rows(path: &Path) -> Result<u64> {
         if n == 0 {
             break;
         }
-        lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
         last = buf[n - 1];
     }
     if last != b'\n' {
@@ -585,7 +586,7 @@ pub fn build_with_progress(
 ) -> Result<BuildReport> {
     let index = load_place_index(&options.places)?;
     let total_bytes = std::fs::metadata(&options.events).map_or(0, |m| m.len());
-    let mut events = EventReader::open_schema(&options.events, options.schema)?;
+    let events = EventReader::open_schema(&options.events, options.schema)?;
     // The map and the preview's credit line both need who published what.
     let drawn = options.map.is_some() || options.preview;
     let publishers = match drawn {
@@ -700,136 +701,143 @@ pub fn build_with_progress(
     }
     let mut errors = RowErrors::default();
     let mut resolver = CachedResolver::new(&index);
-    let measure_all = distance_mode == Distances::All || options.links == Links::All;
-    let mut measured_at: std::collections::HashMap<(u64, u64), Measured> =
-        std::collections::HashMap::new();
-    while let Some(event) = events.next() {
-        let event = match event {
-            Ok(event) => event,
-            Err(e) => {
-                errors.push(e);
+    let events = std::thread::scope(|scope| -> Result<EventReader<File>> {
+        let (mut events, reading) = read_ahead(scope, events);
+        let measure_all = distance_mode == Distances::All || options.links == Links::All;
+        let mut measured_at: std::collections::HashMap<(u64, u64), Measured> =
+            std::collections::HashMap::new();
+        while let Some(event) = events.next() {
+            let event = match event {
+                Ok(event) => event,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            report.events_read += 1;
+            if (report.events_read as u64).is_multiple_of(PROGRESS_EVERY) {
+                progress(Progress {
+                    events: report.events_read as u64,
+                    bytes: events.position(),
+                    total_bytes,
+                });
+            }
+            if !errors.is_empty() {
+                // The build will fail; keep reading only to report every bad row.
                 continue;
             }
-        };
-        report.events_read += 1;
-        if (report.events_read as u64).is_multiple_of(PROGRESS_EVERY) {
-            progress(Progress {
-                events: report.events_read as u64,
-                bytes: events.bytes_read(),
-                total_bytes,
-            });
-        }
-        if !errors.is_empty() {
-            // The build will fail; keep reading only to report every bad row.
-            continue;
-        }
-        let own_place;
-        let found = match (&event.located, resolver.resolve(&event.place)) {
-            (None, Ok(found)) => found,
-            (Some(located), ours) => match located.prefer(ours) {
-                Some(found) => found,
-                None => {
-                    own_place = located.place(&event);
-                    located.resolved(&own_place)
+            let own_place;
+            let found = match (&event.located, resolver.resolve(&event.place)) {
+                (None, Ok(found)) => found,
+                (Some(located), ours) => match located.prefer(ours) {
+                    Some(found) => found,
+                    None => {
+                        own_place = located.place(&event);
+                        located.resolved(&own_place)
+                    }
+                },
+                (None, Err(why)) => {
+                    *report
+                        .unresolved_by_reason
+                        .entry(why.reason.as_str())
+                        .or_default() += 1;
+                    if report.unresolved_sample.len() < UNRESOLVED_SAMPLE {
+                        report.unresolved_sample.push(UnresolvedEvent {
+                            event_id: event.id.clone(),
+                            line: event.line,
+                            place: event.place.clone(),
+                            reason: why.reason,
+                            candidates: why.candidates_text(),
+                        });
+                    }
+                    write_unresolved(&mut unresolved, &event, &why)?;
+                    continue;
                 }
-            },
-            (None, Err(why)) => {
-                *report
-                    .unresolved_by_reason
-                    .entry(why.reason.as_str())
-                    .or_default() += 1;
-                if report.unresolved_sample.len() < UNRESOLVED_SAMPLE {
-                    report.unresolved_sample.push(UnresolvedEvent {
-                        event_id: event.id.clone(),
-                        line: event.line,
-                        place: event.place.clone(),
-                        reason: why.reason,
-                        candidates: why.candidates_text(),
-                    });
-                }
-                write_unresolved(&mut unresolved, &event, &why)?;
-                continue;
-            }
-        };
-        report.geocoded += 1;
-        *report.by_match.entry(found.match_text()).or_default() += 1;
-        *report
-            .by_precision
-            .entry(found.precision.as_str())
-            .or_default() += 1;
+            };
+            report.geocoded += 1;
+            *report.by_match.entry(found.match_text()).or_default() += 1;
+            *report
+                .by_precision
+                .entry(found.precision.as_str())
+                .or_default() += 1;
 
-        // Events share a few thousand positions: measure each once.
-        let key = (found.position.lat.to_bits(), found.position.lon.to_bits());
-        let measured: &Measured = match measured_at.get(&key) {
-            Some(m) => m,
-            None => {
-                let m = Measured::at(&base_index, found.position, measure_all);
-                if measured_at.len() >= crate::geocode::RESOLUTION_CACHE_SIZE {
-                    measured_at.clear();
+            // Events share a few thousand positions: measure each once.
+            let key = (found.position.lat.to_bits(), found.position.lon.to_bits());
+            let measured: &Measured = match measured_at.get(&key) {
+                Some(m) => m,
+                None => {
+                    let m = Measured::at(&base_index, found.position, measure_all);
+                    if measured_at.len() >= crate::geocode::RESOLUTION_CACHE_SIZE {
+                        measured_at.clear();
+                    }
+                    measured_at.entry(key).or_insert(m)
                 }
-                measured_at.entry(key).or_insert(m)
+            };
+            let nearest = measured.nearest;
+            let nearest_base = measured.nearest_geodesy().map(|(i, g)| NearestBase {
+                base: bases[i],
+                distance_km: g.distance_km(),
+            });
+            let record = EventRecord::new(
+                &event,
+                &extra_columns,
+                &found,
+                nearest_base,
+                options.precision,
+            );
+            if let Some(c) = &mut collector {
+                c.add_event(&event, &found, nearest_base.map(|n| n.base.id.as_str()));
             }
-        };
-        let nearest = measured.nearest;
-        let nearest_base = measured.nearest_geodesy().map(|(i, g)| NearestBase {
-            base: bases[i],
-            distance_km: g.distance_km(),
-        });
-        let record = EventRecord::new(
-            &event,
-            &extra_columns,
-            &found,
-            nearest_base,
-            options.precision,
-        );
-        if let Some(c) = &mut collector {
-            c.add_event(&event, &found, nearest_base.map(|n| n.base.id.as_str()));
-        }
-        // Only drawn when the layer is wanted: a circle costs hundreds of
-        // geodesics.
-        if let Some(areas) = &mut areas {
-            if let Some(area) = uncertainty_feature(&event, &found, options.precision) {
-                let what = || format!("the uncertainty area of event {}", event.id);
-                write_shape(areas, area, what, &mut report)?;
+            // Only drawn when the layer is wanted: a circle costs hundreds of
+            // geodesics.
+            if let Some(areas) = &mut areas {
+                if let Some(area) = uncertainty_feature(&event, &found, options.precision) {
+                    let what = || format!("the uncertainty area of event {}", event.id);
+                    write_shape(areas, area, what, &mut report)?;
+                }
             }
-        }
-        match event.kind {
-            EventKind::Attack => attacks.write_event(&record)?,
-            EventKind::Strike => {
-                strikes.write_event(&record)?;
-                for (i, g) in &measured.pairs {
-                    let (base, is_nearest) = (bases[*i], Some(*i) == nearest);
-                    if let Some(table) = &mut distances {
-                        if is_nearest || distance_mode == Distances::All {
-                            write_distance(table, &event, &found, base, g, is_nearest)?;
+            match event.kind {
+                EventKind::Attack => attacks.write_event(&record)?,
+                EventKind::Strike => {
+                    strikes.write_event(&record)?;
+                    for (i, g) in &measured.pairs {
+                        let (base, is_nearest) = (bases[*i], Some(*i) == nearest);
+                        if let Some(table) = &mut distances {
+                            if is_nearest || distance_mode == Distances::All {
+                                write_distance(table, &event, &found, base, g, is_nearest)?;
+                            }
+                        }
+                        let wanted = match options.links {
+                            Links::None => false,
+                            Links::Nearest => is_nearest,
+                            Links::All => true,
+                        };
+                        if let (Some(links), true) = (&mut links, wanted) {
+                            let ends = LinkEnds {
+                                strike: &event,
+                                found: &found,
+                                base,
+                                geodesy: g,
+                                nearest: is_nearest,
+                            };
+                            let what =
+                                || format!("the link from strike {} to base {}", event.id, base.id);
+                            write_shape(
+                                links,
+                                link_feature(&ends, options.precision),
+                                what,
+                                &mut report,
+                            )?;
                         }
                     }
-                    let wanted = match options.links {
-                        Links::None => false,
-                        Links::Nearest => is_nearest,
-                        Links::All => true,
-                    };
-                    if let (Some(links), true) = (&mut links, wanted) {
-                        let ends = LinkEnds {
-                            strike: &event,
-                            found: &found,
-                            base,
-                            geodesy: g,
-                            nearest: is_nearest,
-                        };
-                        let what =
-                            || format!("the link from strike {} to base {}", event.id, base.id);
-                        write_shape(
-                            links,
-                            link_feature(&ends, options.precision),
-                            what,
-                            &mut report,
-                        )?;
-                    }
                 }
             }
         }
-    }
+        drop(events);
+        Ok(reading
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })?;
     progress(Progress {
         events: report.events_read as u64,
         bytes: total_bytes,

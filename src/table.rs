@@ -22,7 +22,8 @@ pub struct CsvTable<R: Read> {
     record: csv::ByteRecord,
 }
 
-/// One data row: its line number and its fields, trimmed, in header order.
+/// One data row: its line number and its fields, trimmed of ASCII white
+/// space (as the csv crate's `Trim::All` does), in header order.
 #[derive(Debug)]
 pub struct Row {
     /// The line the row starts on (the header is line 1).
@@ -37,14 +38,13 @@ impl<R: Read> CsvTable<R> {
     pub fn new(path: &Path, input: R, expected: &[&str]) -> Result<Self> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
-            .trim(csv::Trim::All)
             .flexible(true)
             .from_reader(input);
         let raw = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?
             .clone();
-        if raw.is_empty() || (raw.len() == 1 && raw[0].is_empty()) {
+        if raw.is_empty() || (raw.len() == 1 && raw[0].trim_ascii().is_empty()) {
             return Err(Error::EmptyFile {
                 path: path.to_path_buf(),
                 expected: expected.join(","),
@@ -52,7 +52,7 @@ impl<R: Read> CsvTable<R> {
         }
         let mut headers = Vec::with_capacity(raw.len());
         for (i, field) in raw.iter().enumerate() {
-            let name = std::str::from_utf8(field).map_err(|e| Error::InvalidUtf8 {
+            let name = std::str::from_utf8(field.trim_ascii()).map_err(|e| Error::InvalidUtf8 {
                 path: path.to_path_buf(),
                 line: 1,
                 field: format!("column {}", i + 1),
@@ -121,19 +121,26 @@ impl<R: Read> CsvTable<R> {
                 found: self.record.len(),
             });
         }
+        // One check of the whole record is far cheaper than one per field;
+        // a field is then valid when it also starts and ends on a character
+        // boundary (`get` checks), which a byte sequence split by a comma
+        // would not.
+        let whole = std::str::from_utf8(self.record.as_slice()).ok();
         let mut fields = Vec::with_capacity(self.record.len());
         for (i, field) in self.record.iter().enumerate() {
-            match std::str::from_utf8(field) {
-                Ok(text) => fields.push(text.to_string()),
-                Err(e) => {
-                    return Err(Error::InvalidUtf8 {
+            let checked = whole.zip(self.record.range(i)).and_then(|(w, r)| w.get(r));
+            let text = match checked {
+                Some(text) => text.trim_ascii(),
+                None => {
+                    std::str::from_utf8(field.trim_ascii()).map_err(|e| Error::InvalidUtf8 {
                         path: self.path.clone(),
                         line,
                         field: self.headers[i].clone(),
                         byte: e.valid_up_to(),
-                    })
+                    })?
                 }
-            }
+            };
+            fields.push(text.to_string());
         }
         Ok(Row { line, fields })
     }
@@ -196,6 +203,40 @@ impl RowErrors {
                 }
                 Err(Error::Rows(self.errors))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(bytes: &[u8]) -> Vec<Result<Row>> {
+        let mut table = CsvTable::new(Path::new("t.csv"), bytes, &["a", "b"]).unwrap();
+        std::iter::from_fn(|| table.next_row()).collect()
+    }
+
+    #[test]
+    fn fields_are_trimmed_of_ascii_space_only() {
+        let rows = rows(b" a , b \n  x\t, \xc2\xa0y \n");
+        let fields = &rows[0].as_ref().unwrap().fields;
+        // U+00A0 (no-break space) is text, as it was with csv's own trim.
+        assert_eq!(fields, &["x", "\u{a0}y"]);
+    }
+
+    #[test]
+    fn a_character_split_by_a_comma_is_invalid_in_its_field() {
+        // "é" is C3 A9: valid bytes once the comma is taken out, but neither
+        // field is UTF-8 on its own.
+        let rows = rows(b"a,b\nok,fine\nx\xc3,\xa9y\n");
+        assert!(rows[0].is_ok());
+        let message = rows[1].as_ref().unwrap_err().to_string();
+        assert!(message.contains("line 3"), "{message}");
+        match &rows[1] {
+            Err(Error::InvalidUtf8 { field, byte, .. }) => {
+                assert_eq!((field.as_str(), *byte), ("a", 1));
+            }
+            other => panic!("{other:?}"),
         }
     }
 }

@@ -17,7 +17,7 @@ use geojson::{feature::Id, Feature, JsonObject};
 use super::geojson::{point_geometry, round3, NearestBase};
 use super::round_coordinate;
 use super::style::LayerStyle;
-use super::value::{json, Prop};
+use super::value::{json, json_str, Prop};
 use crate::geocode::Resolved;
 use crate::model::Event;
 
@@ -135,34 +135,54 @@ impl<'a> EventRecord<'a> {
     }
 
     /// Writes the Feature as compact JSON, byte for byte what serde_json
-    /// writes for [`EventRecord::feature`].
-    pub fn write_json<W: Write>(&self, out: &mut W) -> io::Result<()> {
+    /// writes for [`EventRecord::feature`]. `keys` is the writer's: every
+    /// event of a layer has the same property names.
+    pub fn write_json<W: Write>(&self, out: &mut W, keys: &mut JsonKeys) -> io::Result<()> {
         let [x, y] = self.point();
         out.write_all(br#"{"type":"Feature","geometry":{"type":"Point","coordinates":["#)?;
         json(out, &x)?;
         out.write_all(b",")?;
         json(out, &y)?;
         out.write_all(br#"]},"id":"#)?;
-        json(out, &self.event.id)?;
+        json_str(out, &self.event.id)?;
         out.write_all(br#","properties":{"#)?;
         let mut result = Ok(());
-        let mut first = true;
+        let mut i = 0;
         self.visit(|name, value| {
-            if result.is_err() {
-                return;
+            if result.is_ok() {
+                result = out
+                    .write_all(keys.key(i, name))
+                    .and_then(|()| value.write_json(out));
             }
-            result = (|| {
-                if !first {
-                    out.write_all(b",")?;
-                }
-                first = false;
-                json(out, name)?;
-                out.write_all(b":")?;
-                value.write_json(out)
-            })();
+            i += 1;
         });
         result?;
         out.write_all(b"}}")
+    }
+}
+
+/// Each property's `"name":` (after the first, `,"name":`) as JSON spells
+/// it, rendered once per layer rather than escaped again for every event.
+#[derive(Debug, Default)]
+pub struct JsonKeys {
+    keys: Vec<(String, Vec<u8>)>,
+}
+
+impl JsonKeys {
+    /// The rendered key of property `i`, called `name`.
+    fn key(&mut self, i: usize, name: &str) -> &[u8] {
+        if self.keys.get(i).is_none_or(|(known, _)| known != name) {
+            let mut rendered = Vec::new();
+            if i > 0 {
+                rendered.push(b',');
+            }
+            // Writing to a Vec cannot fail.
+            let _ = json_str(&mut rendered, name);
+            rendered.push(b':');
+            self.keys.truncate(i);
+            self.keys.push((name.to_string(), rendered));
+        }
+        &self.keys[i].1
     }
 }
 
@@ -213,12 +233,18 @@ mod tests {
     fn written_json_is_the_features_json() {
         let base = place("base", PlaceKind::Base, 33.123_456_789);
         let index = PlaceIndex::new(vec![base.clone(), place("town", PlaceKind::Town, -0.5)]);
-        let extra = vec!["desk".to_string(), "Ünïcode \"col\"".to_string()];
-        for (text, notes) in [
+        let extras = [
+            vec!["desk".to_string(), "Ünïcode \"col\"".to_string()],
+            vec!["other".to_string(), "names".to_string()],
+        ];
+        // One set of keys for every record, as a layer writer holds them;
+        // the second set of column names must replace the first.
+        let mut keys = JsonKeys::default();
+        for (extra, (text, notes)) in extras.iter().cycle().zip([
             ("base", "plain"),
             ("near town", "line\nbreak \u{0} \u{1f} \u{7f} \u{2028} é"),
             ("20 km south of base", ""),
-        ] {
+        ]) {
             let found = index.resolve(text).unwrap();
             let e = event(text, notes);
             for nearest in [
@@ -229,9 +255,9 @@ mod tests {
                 }),
             ] {
                 for decimals in [0, 3, 6] {
-                    let record = EventRecord::new(&e, &extra, &found, nearest, decimals);
+                    let record = EventRecord::new(&e, extra, &found, nearest, decimals);
                     let mut direct = Vec::new();
-                    record.write_json(&mut direct).unwrap();
+                    record.write_json(&mut direct, &mut keys).unwrap();
                     let via_feature = serde_json::to_vec(record.feature()).unwrap();
                     assert_eq!(
                         String::from_utf8(direct).unwrap(),

@@ -11,7 +11,7 @@ use std::io::Write;
 use geojson::{feature::Id, Feature, Geometry, JsonObject};
 use serde_json::json;
 
-use super::event_record::EventRecord;
+use super::event_record::{EventRecord, JsonKeys};
 use super::geometry::{bbox, grow_bbox, union};
 use super::layer::FeatureSink;
 use super::round_coordinate;
@@ -36,6 +36,7 @@ pub struct LayerWriter<W: Write> {
     name: String,
     features: usize,
     bbox: Option<[f64; 4]>,
+    keys: JsonKeys,
 }
 
 impl<W: Write> LayerWriter<W> {
@@ -48,6 +49,7 @@ impl<W: Write> LayerWriter<W> {
             name: name.to_string(),
             features: 0,
             bbox: None,
+            keys: JsonKeys::default(),
         })
     }
 
@@ -64,7 +66,7 @@ impl<W: Write> LayerWriter<W> {
     pub fn write_event(&mut self, record: &EventRecord<'_>) -> Result<()> {
         self.separate()?;
         record
-            .write_json(&mut self.out)
+            .write_json(&mut self.out, &mut self.keys)
             .map_err(|e| Error::io(&self.name, e))?;
         self.bbox = grow_bbox(self.bbox, [record.point()]);
         Ok(())

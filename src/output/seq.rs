@@ -9,7 +9,7 @@ use std::io::Write;
 
 use geojson::Feature;
 
-use super::event_record::EventRecord;
+use super::event_record::{EventRecord, JsonKeys};
 use super::layer::FeatureSink;
 use crate::error::{Error, Result};
 
@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 pub struct SeqWriter<W: Write> {
     out: W,
     name: String,
+    keys: JsonKeys,
 }
 
 impl<W: Write> SeqWriter<W> {
@@ -25,6 +26,7 @@ impl<W: Write> SeqWriter<W> {
         SeqWriter {
             out,
             name: name.to_string(),
+            keys: JsonKeys::default(),
         }
     }
 }
@@ -46,7 +48,7 @@ impl<W: Write> FeatureSink for SeqWriter<W> {
 
     fn write_event(&mut self, record: &EventRecord<'_>) -> Result<()> {
         record
-            .write_json(&mut self.out)
+            .write_json(&mut self.out, &mut self.keys)
             .map_err(|e| Error::io(&self.name, e))?;
         self.end_line()
     }

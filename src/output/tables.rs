@@ -77,6 +77,7 @@ pub struct TableWriter<W: Write> {
     out: csv::Writer<W>,
     name: String,
     rows: usize,
+    cell: Vec<u8>,
 }
 
 impl<W: Write> TableWriter<W> {
@@ -86,6 +87,7 @@ impl<W: Write> TableWriter<W> {
             out: csv::Writer::from_writer(out),
             name: name.to_string(),
             rows: 0,
+            cell: Vec::new(),
         };
         table.record(header)?;
         Ok(table)
@@ -121,8 +123,10 @@ impl<W: Write> TableWriter<W> {
 impl<W: Write> TableSink for TableWriter<W> {
     fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
         for value in values {
+            self.cell.clear();
+            value.write_csv_cell(&mut self.cell);
             self.out
-                .write_field(value.csv_cell().as_bytes())
+                .write_field(&self.cell)
                 .map_err(|e| Error::io(&self.name, e.into()))?;
         }
         self.out

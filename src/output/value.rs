@@ -58,8 +58,8 @@ impl Prop<'_> {
     /// [`Prop::to_json`].
     pub fn write_json<W: Write>(&self, out: &mut W) -> io::Result<()> {
         match self {
-            Prop::Text(s) => json(out, s),
-            Prop::Owned(s) => json(out, s),
+            Prop::Text(s) => json_str(out, s),
+            Prop::Owned(s) => json_str(out, s),
             Prop::Int(n) => json(out, n),
             Prop::Real(x) if x.is_finite() => json(out, x),
             Prop::Bool(b) => json(out, b),
@@ -70,15 +70,36 @@ impl Prop<'_> {
     /// The value as a CSV cell: empty for null, text neutralised against
     /// spreadsheet formulas, numbers as JSON writes them.
     pub fn csv_cell(&self) -> Cow<'_, str> {
-        match self {
-            Prop::Text(s) => neutralize(s),
-            Prop::Owned(s) => neutralize(s),
-            Prop::Null => Cow::Borrowed(""),
-            Prop::Bool(true) => Cow::Borrowed("true"),
-            Prop::Bool(false) => Cow::Borrowed("false"),
-            Prop::Real(x) if !x.is_finite() => Cow::Borrowed(""),
-            other => Cow::Owned(other.to_json().to_string()),
+        match self.as_text() {
+            Some(text) => neutralize(text),
+            None => {
+                let mut cell = Vec::new();
+                self.write_csv_cell(&mut cell);
+                Cow::Owned(String::from_utf8(cell).expect("JSON numbers are ASCII"))
+            }
         }
+    }
+
+    /// Appends [`Prop::csv_cell`] to `cell`: tables write millions of
+    /// cells, and a String per number cost more than the number.
+    pub fn write_csv_cell(&self, cell: &mut Vec<u8>) {
+        let written = match self {
+            Prop::Text(_) | Prop::Owned(_) => {
+                let text = self.as_text().unwrap_or_default();
+                if is_formula(text) {
+                    cell.push(b'\'');
+                }
+                cell.extend_from_slice(text.as_bytes());
+                Ok(())
+            }
+            Prop::Null => Ok(()),
+            Prop::Bool(b) => json(cell, b),
+            Prop::Int(n) => json(cell, n),
+            Prop::Real(x) if x.is_finite() => json(cell, x),
+            Prop::Real(_) => Ok(()),
+        };
+        // Writing to a Vec cannot fail.
+        debug_assert!(written.is_ok());
     }
 }
 
@@ -87,10 +108,48 @@ pub fn json<W: Write, T: serde::Serialize + ?Sized>(out: &mut W, value: &T) -> i
     serde_json::to_writer(out, value).map_err(io::Error::from)
 }
 
+/// A string in serde_json's spelling. Most of what a build writes needs no
+/// escape at all; that is checked a whole string at a time (a loop the
+/// compiler turns into vector instructions) and the string copied as is,
+/// where serde_json looks each byte up in a table as it copies.
+pub fn json_str<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
+    if needs_escape(text.as_bytes()) {
+        return json(out, text);
+    }
+    out.write_all(b"\"")?;
+    out.write_all(text.as_bytes())?;
+    out.write_all(b"\"")
+}
+
+/// True when JSON must escape some byte: a control character, `"` or `\`.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(16);
+    if chunks.any(|chunk| escapes_in(chunk.try_into().expect("16 bytes"))) {
+        return true;
+    }
+    // Most values are shorter than a chunk: pad with spaces, which need no
+    // escape, rather than look at the rest byte by byte.
+    let rest = chunks.remainder();
+    let mut last = [b' '; 16];
+    last[..rest.len()].copy_from_slice(rest);
+    escapes_in(&last)
+}
+
+/// A fixed-size block with no early exit: the compiler turns this into a
+/// few vector compares.
+fn escapes_in(chunk: &[u8; 16]) -> bool {
+    let escaped = |b: u8| u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\');
+    chunk.iter().fold(0, |hit, &b| hit | escaped(b)) != 0
+}
+
+fn is_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+}
+
 /// Text a spreadsheet would run as a formula gets a leading `'` (OWASP's
 /// CSV-injection advice); other text is written as is.
 pub fn neutralize(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if is_formula(text) {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
@@ -105,6 +164,10 @@ mod tests {
     fn json_and_csv_spellings_agree_with_serde_json() {
         for prop in [
             Prop::Text("a \"b\" \\ \n \u{1} é"),
+            Prop::Text("plain é \u{7f} \u{2028} \u{1F600}"),
+            Prop::Text("\u{1f}"),
+            Prop::Text(" "),
+            Prop::Text(""),
             Prop::Owned("x".into()),
             Prop::Int(u64::MAX),
             Prop::Real(0.1 + 0.2),
@@ -123,6 +186,9 @@ mod tests {
         assert_eq!(Prop::Text("=1+1").csv_cell(), "'=1+1");
         assert_eq!(Prop::Null.csv_cell(), "");
         assert_eq!(Prop::Bool(false).csv_cell(), "false");
+        assert_eq!(Prop::Int(42).csv_cell(), "42");
+        assert_eq!(Prop::Real(0.1 + 0.2).csv_cell(), "0.30000000000000004");
+        assert_eq!(Prop::Owned("-x".into()).csv_cell(), "'-x");
     }
 
     #[test]
