@@ -38,7 +38,7 @@ use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
 use crate::places::read_places;
 use crate::read_ahead::read_ahead;
-use crate::schemas::Schema;
+use crate::schemas::{locate, Schema};
 use crate::shapes::ShapeError;
 use crate::table::RowErrors;
 
@@ -302,6 +302,8 @@ pub struct MapJob {
     pub places: PathBuf,
     /// The events file.
     pub events: PathBuf,
+    /// The events file's layout.
+    pub schema: Schema,
     /// The publishers table; `None`: `sources.csv` beside the events.
     pub sources: Option<PathBuf>,
     /// Where the SVG goes.
@@ -314,9 +316,14 @@ pub struct MapJob {
 
 /// Geocodes the events and gathers what their map shows: every base, and
 /// every event whose place resolved (`build` lists the others).
-pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<MapData> {
+pub fn map_data(
+    places: &Path,
+    events: &Path,
+    schema: Schema,
+    sources: Option<&Path>,
+) -> Result<MapData> {
     let index = load_place_index(places)?;
-    let reader = EventReader::open(events)?;
+    let reader = EventReader::open_schema(events, schema)?;
     let publishers = load_publishers(sources, events)?;
     let base_index = BaseIndex::new(sorted_bases(&index));
     let mut collector = MapCollector::default();
@@ -334,7 +341,8 @@ pub fn map_data(places: &Path, events: &Path, sources: Option<&Path>) -> Result<
                 continue;
             }
         };
-        match resolver.resolve(&event.place) {
+        let mut own_place = None;
+        match locate(&event, resolver.resolve(&event.place), &mut own_place) {
             Ok(found) => {
                 let nearest = base_index
                     .nearest(found.position)
@@ -361,7 +369,7 @@ pub fn draw_map(job: &MapJob) -> Result<MapSummary> {
             std::io::Error::other("the SVG and the PNG cannot be written to the same file"),
         ));
     }
-    let data = map_data(&job.places, &job.events, job.sources.as_deref())?;
+    let data = map_data(&job.places, &job.events, job.schema, job.sources.as_deref())?;
     let (drawing, png) = render_map(&data, &job.options, job.png.is_some())?;
     let png = png.unwrap_or_default();
     let mut dirs: Vec<OutputDir> = Vec::new();
@@ -726,17 +734,10 @@ pub fn build_with_progress(
                 // The build will fail; keep reading only to report every bad row.
                 continue;
             }
-            let own_place;
-            let found = match (&event.located, resolver.resolve(&event.place)) {
-                (None, Ok(found)) => found,
-                (Some(located), ours) => match located.prefer(ours) {
-                    Some(found) => found,
-                    None => {
-                        own_place = located.place(&event);
-                        located.resolved(&own_place)
-                    }
-                },
-                (None, Err(why)) => {
+            let mut own_place = None;
+            let found = match locate(&event, resolver.resolve(&event.place), &mut own_place) {
+                Ok(found) => found,
+                Err(why) => {
                     *report
                         .unresolved_by_reason
                         .entry(why.reason.as_str())

@@ -17,6 +17,7 @@ fn bundled_map(dir: &Workdir, png: bool) -> geoevents::pipeline::MapSummary {
     let job = MapJob {
         places: repo().join("places/places.csv"),
         events: repo().join("events/events.csv"),
+        schema: Default::default(),
         sources: None,
         svg: dir.path().join("map.svg"),
         png: png.then(|| dir.path().join("map.png")),
@@ -175,6 +176,7 @@ fn labels_never_overlap_each_other_or_any_symbol() {
     let data = geoevents::pipeline::map_data(
         &repo().join("places/places.csv"),
         &repo().join("events/events.csv"),
+        Default::default(),
         None,
     )
     .unwrap();

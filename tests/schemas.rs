@@ -202,3 +202,53 @@ fn bad_foreign_values_name_file_line_field_and_value() {
     assert_exit(&out, 1);
     assert!(stderr(&out).contains("event_id_cnty"), "{}", stderr(&out));
 }
+
+#[test]
+fn map_draws_acled_rows_where_build_puts_them() {
+    let wd = Workdir::new();
+    wd.write("acled.csv", fixture("acled_sample.csv"));
+    let places = repo().join("places/places.csv");
+    let places = places.to_str().unwrap();
+    let map = |schema: &[&str]| {
+        let mut args = vec!["map", "--places", places, "--events", "acled.csv"];
+        args.extend_from_slice(schema);
+        args.extend_from_slice(&["--out", "map.svg", "--png", "none"]);
+        wd.run(&args)
+    };
+    // Read as our own layout, the export has no `id` column.
+    let out = map(&[]);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("missing column 'id'"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = map(&["--schema", "acled"]);
+    assert_exit(&out, 0);
+    let svg = wd.read("map.svg");
+    for id in ["IRQ31001", "IRQ31002", "IRQ31003", "IRQ31005"] {
+        assert!(svg.contains(&format!("data-id=\"{id}\"")), "{id} not drawn");
+    }
+    assert!(!svg.contains("IRQ31004"), "the protest row was drawn");
+
+    // Every event is drawn where build puts it: the Jurf al-Sakhar strike at
+    // ACLED's own coordinates, not at the place table's point.
+    let data = geoevents::pipeline::map_data(
+        std::path::Path::new(places),
+        &wd.path().join("acled.csv"),
+        geoevents::schemas::Schema::Acled,
+        None,
+    )
+    .unwrap();
+    let built = build(&wd, &fixture("acled_sample.csv"), "acled");
+    assert_exit(&built, 0);
+    let layers = [features(&wd, "strikes"), features(&wd, "attacks")].concat();
+    assert_eq!(layers.len(), 4);
+    for (id, f) in &layers {
+        let point = data.points.iter().find(|p| &p.id == id).unwrap();
+        assert_eq!((point.lon, point.lat), lon_lat(f), "{id}");
+    }
+    let jurf = data.points.iter().find(|p| p.id == "IRQ31001").unwrap();
+    assert_eq!((jurf.lon, jurf.lat), (44.2139, 32.8667));
+}

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use geoevents::map::MapOptions;
 use geoevents::pipeline::{draw_map, MapJob, MapSummary};
+use geoevents::schemas::Schema;
 
 use super::PlacesArg;
 
@@ -22,6 +23,7 @@ use super::PlacesArg;
   geoevents map --title 'Strikes on Kataib Hezbollah, Jan 2024' --width 1600
   geoevents map --bbox 38,31,46,36 --out /tmp/map.svg --png /tmp/map.png
   geoevents map --png none                 SVG only
+  geoevents map --events acled-export.csv --schema acled
 
 Exit status: 0 success; 1 invalid input; 2 usage error.")]
 pub struct Args {
@@ -30,6 +32,9 @@ pub struct Args {
     /// The events file.
     #[arg(long, value_name = "FILE", default_value = "events/events.csv")]
     events: PathBuf,
+    /// The events file's layout: geoevents, acled or ucdp (as for `build`).
+    #[arg(long, value_name = "SCHEMA", default_value = "geoevents", value_parser = ["geoevents", "acled", "ucdp"])]
+    schema: String,
     /// Where to write the SVG.
     #[arg(long, value_name = "FILE", default_value = "output/map.svg")]
     out: PathBuf,
@@ -102,6 +107,7 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
     let job = MapJob {
         places: args.places.places,
         events: args.events,
+        schema: Schema::parse(&args.schema).unwrap_or_default(),
         sources: args.sources,
         svg: args.out,
         png,

@@ -295,6 +295,24 @@ impl Located {
     }
 }
 
+/// Where an event goes: for one of our rows the place table's answer; for
+/// a foreign row its own coordinates, unless the place table's answer is
+/// finer ([`Located::prefer`]). `own` receives the place a row's own
+/// coordinates make, which the answer then borrows.
+pub fn locate<'a>(
+    event: &Event,
+    ours: Resolution<'a>,
+    own: &'a mut Option<Place>,
+) -> Resolution<'a> {
+    let Some(located) = &event.located else {
+        return ours;
+    };
+    Ok(match located.prefer(ours) {
+        Some(found) => found,
+        None => located.resolved(own.insert(located.place(event))),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
