@@ -254,7 +254,11 @@ impl<R: Read> EventReader<R> {
         }
         self.check_duplicate(id, row.line)?;
         let foreign = match self.schema {
-            Schema::Geoevents => return self.parse_own(row).map(Some),
+            Schema::Geoevents => {
+                let parsed = self.parse_own(&mut row);
+                self.table.give_back_row(row.fields);
+                return parsed.map(Some);
+            }
             Schema::Acled => schemas::acled::parse,
             Schema::Ucdp => schemas::ucdp::parse,
         };
@@ -286,7 +290,7 @@ impl<R: Read> EventReader<R> {
     }
 
     /// A row of geoevents' own events file.
-    fn parse_own(&self, mut row: Row) -> Result<Event> {
+    fn parse_own(&self, row: &mut Row) -> Result<Event> {
         let columns = &self.columns;
 
         let field = |i: usize| row.fields[columns[i]].as_str();
@@ -324,7 +328,7 @@ impl<R: Read> EventReader<R> {
             }
         }
         // Valid: move the fields out of the row rather than copy them.
-        let extra = self.take_extra(&mut row);
+        let extra = self.take_extra(row);
         let mut take = |i: usize| std::mem::take(&mut row.fields[columns[i]]);
         Ok(Event {
             line: row.line,
@@ -458,6 +462,14 @@ impl<R: Read> Iterator for EventReader<R> {
 impl<R: Read> crate::read_ahead::Positioned for EventReader<R> {
     fn position(&self) -> u64 {
         self.bytes_read()
+    }
+
+    fn reuse(&mut self, item: Result<Event>) {
+        if let Ok(e) = item {
+            let texts = [e.id, e.date, e.subtype, e.actor, e.target, e.place];
+            let texts = texts.into_iter().chain([e.sources, e.notes]);
+            self.table.give_back(texts.chain(e.extra));
+        }
     }
 }
 

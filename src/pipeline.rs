@@ -833,6 +833,8 @@ pub fn build_with_progress(
                     }
                 }
             }
+            drop(record);
+            events.recycle(Ok(event));
         }
         drop(events);
         Ok(reading

@@ -7,8 +7,13 @@
 //! order (a channel message per event would cost more than a short event's
 //! parse), through a bounded channel, so memory stays bounded however far
 //! the reader could run ahead.
+//!
+//! Items the receiver is done with can go back to the reading thread
+//! ([`ReadAhead::recycle`]): an event is a dozen strings, which the reader
+//! fills again for later rows instead of allocating new ones. Items handed
+//! back after the reader has finished are dropped where they are.
 
-use std::sync::mpsc::{sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread::{Scope, ScopedJoinHandle};
 
 /// Items per message.
@@ -21,6 +26,12 @@ const IN_FLIGHT: usize = 8;
 pub trait Positioned: Iterator {
     /// Bytes of the input consumed so far.
     fn position(&self) -> u64;
+
+    /// Takes back an item the receiver is done with, for whatever of it the
+    /// source can use again; by default it is dropped.
+    fn reuse(&mut self, item: Self::Item) {
+        drop(item);
+    }
 }
 
 /// A batch of items and the source's position after its last one.
@@ -34,6 +45,8 @@ pub struct ReadAhead<T> {
     batches: Receiver<Batch<T>>,
     current: std::vec::IntoIter<T>,
     position: u64,
+    spent: Vec<T>,
+    returns: SyncSender<Vec<T>>,
 }
 
 impl<T> ReadAhead<T> {
@@ -41,6 +54,18 @@ impl<T> ReadAhead<T> {
     /// of their batch), for progress.
     pub fn position(&self) -> u64 {
         self.position
+    }
+
+    /// Hands an item back to the source ([`Positioned::reuse`]) on the
+    /// reading thread; when that thread is behind, the items are dropped
+    /// here instead.
+    pub fn recycle(&mut self, item: T) {
+        self.spent.push(item);
+        if self.spent.len() >= BATCH {
+            let spent = std::mem::replace(&mut self.spent, Vec::with_capacity(BATCH));
+            // A full return channel or a finished reader: drop them here.
+            let _ = self.returns.try_send(spent);
+        }
     }
 }
 
@@ -71,8 +96,12 @@ where
     S::Item: Send,
 {
     let (sender, batches) = sync_channel(IN_FLIGHT);
+    let (returns, returned) = sync_channel::<Vec<S::Item>>(IN_FLIGHT);
     let handle = scope.spawn(move || {
         loop {
+            for item in returned.try_iter().flatten() {
+                source.reuse(item);
+            }
             let items: Vec<S::Item> = source.by_ref().take(BATCH).collect();
             if items.is_empty() {
                 break;
@@ -91,6 +120,8 @@ where
         batches,
         current: Vec::new().into_iter(),
         position: 0,
+        spent: Vec::with_capacity(BATCH),
+        returns,
     };
     (receiver, handle)
 }
@@ -132,6 +163,62 @@ mod tests {
             assert_eq!(items.position(), end * 10);
             assert_eq!(handle.join().unwrap().next, end);
         });
+    }
+
+    #[test]
+    fn recycled_items_are_dropped_on_the_reading_thread() {
+        use std::sync::{Arc, Mutex};
+        use std::thread::ThreadId;
+
+        /// Records the thread it is dropped on.
+        struct Tracked(Arc<Mutex<Vec<ThreadId>>>);
+        impl Drop for Tracked {
+            fn drop(&mut self) {
+                self.0.lock().unwrap().push(std::thread::current().id());
+            }
+        }
+        struct Source(Arc<Mutex<Vec<ThreadId>>>, usize);
+        impl Iterator for Source {
+            type Item = Tracked;
+            fn next(&mut self) -> Option<Tracked> {
+                (self.1 > 0).then(|| {
+                    self.1 -= 1;
+                    Tracked(self.0.clone())
+                })
+            }
+        }
+        impl Positioned for Source {
+            fn position(&self) -> u64 {
+                0
+            }
+        }
+
+        let drops = Arc::new(Mutex::new(Vec::new()));
+        // More batches than the channel holds, so the reader is still
+        // running (blocked on a full channel) when the batch comes back.
+        let total = BATCH * (IN_FLIGHT + 4);
+        let reader = std::thread::scope(|scope| {
+            let (mut items, handle) = read_ahead(scope, Source(drops.clone(), total));
+            // Hand back the first batch before taking the second: the
+            // reader, blocked until then, finds it when it next loops.
+            for _ in 0..BATCH {
+                let item = items.next().unwrap();
+                items.recycle(item);
+            }
+            let reader = handle.thread().id();
+            let rest: Vec<Tracked> = items.by_ref().collect();
+            assert_eq!(rest.len(), total - BATCH);
+            drop(rest);
+            handle.join().unwrap();
+            reader
+        });
+        let drops = drops.lock().unwrap();
+        assert_eq!(drops.len(), total);
+        let on_reader = drops.iter().filter(|&&id| id == reader).count();
+        assert_eq!(
+            on_reader, BATCH,
+            "the recycled batch was dropped by the reader"
+        );
     }
 
     #[test]

@@ -20,7 +20,16 @@ pub struct CsvTable<R: Read> {
     reader: csv::Reader<R>,
     headers: Vec<String>,
     record: csv::ByteRecord,
+    spare: Vec<String>,
+    spare_rows: Vec<Vec<String>>,
 }
+
+/// The most spare strings a table keeps: a few thousand rows' worth, so
+/// reuse never holds much memory.
+const MAX_SPARE: usize = 1 << 14;
+/// The most spare field lists a table keeps (one is enough when rows are
+/// given back in turn).
+const MAX_SPARE_ROWS: usize = 4;
 
 /// One data row: its line number and its fields, trimmed of ASCII white
 /// space (as the csv crate's `Trim::All` does), in header order.
@@ -72,6 +81,8 @@ impl<R: Read> CsvTable<R> {
             reader,
             headers,
             record: csv::ByteRecord::new(),
+            spare: Vec::new(),
+            spare_rows: Vec::new(),
         })
     }
 
@@ -111,7 +122,31 @@ impl<R: Read> CsvTable<R> {
         }
     }
 
-    fn decode(&self) -> Result<Row> {
+    /// Takes back strings a caller is done with (an event's fields) to hold
+    /// later rows' fields: at millions of rows, allocating a string per
+    /// field cost more than reading it.
+    pub fn give_back(&mut self, strings: impl IntoIterator<Item = String>) {
+        for mut text in strings {
+            if self.spare.len() >= MAX_SPARE {
+                return;
+            }
+            if text.capacity() > 0 {
+                text.clear();
+                self.spare.push(text);
+            }
+        }
+    }
+
+    /// Takes back a row's fields once the caller has moved out what it
+    /// keeps, as [`CsvTable::give_back`] does, and the list for a later row.
+    pub fn give_back_row(&mut self, mut fields: Vec<String>) {
+        self.give_back(fields.drain(..));
+        if self.spare_rows.len() < MAX_SPARE_ROWS {
+            self.spare_rows.push(fields);
+        }
+    }
+
+    fn decode(&mut self) -> Result<Row> {
         let line = self.record.position().map_or(0, |p| p.line());
         if self.record.len() != self.headers.len() {
             return Err(Error::FieldCount {
@@ -126,7 +161,10 @@ impl<R: Read> CsvTable<R> {
         // boundary (`get` checks), which a byte sequence split by a comma
         // would not.
         let whole = std::str::from_utf8(self.record.as_slice()).ok();
-        let mut fields = Vec::with_capacity(self.record.len());
+        let mut fields = match self.spare_rows.pop() {
+            Some(fields) => fields,
+            None => Vec::with_capacity(self.record.len()),
+        };
         for (i, field) in self.record.iter().enumerate() {
             let checked = whole.zip(self.record.range(i)).and_then(|(w, r)| w.get(r));
             let text = match checked {
@@ -140,7 +178,9 @@ impl<R: Read> CsvTable<R> {
                     })?
                 }
             };
-            fields.push(text.to_string());
+            let mut field = self.spare.pop().unwrap_or_default();
+            field.push_str(text);
+            fields.push(field);
         }
         Ok(Row { line, fields })
     }
