@@ -24,11 +24,6 @@
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-/// Words that are Arabic articles when written apart from the noun.
-const ARTICLES: &[&str] = &[
-    "al", "el", "as", "ash", "ad", "adh", "an", "ar", "at", "ath", "az", "ul",
-];
-
 /// What kind of place a feature word in a query points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FeatureHint {
@@ -146,6 +141,21 @@ pub enum CanonicalWord<'w> {
 /// applies them over a sequence.
 #[inline]
 pub fn canonical_word(word: &str) -> CanonicalWord<'_> {
+    // Every article and every word respelled below starts with one of
+    // these letters, or is Arabic: most words of running text are passed
+    // by their first byte alone.
+    if !matches!(
+        word.as_bytes().first(),
+        Some(b'a' | b'e' | b'u' | b'f' | b'p' | b'm' | 0x80..)
+    ) {
+        return CanonicalWord::Word(word);
+    }
+    respelled(word)
+}
+
+/// [`canonical_word`] past its first-byte test: kept out of line so that the
+/// test inlines into the callers' loops.
+fn respelled(word: &str) -> CanonicalWord<'_> {
     if is_article(word) {
         return CanonicalWord::Article;
     }
@@ -186,9 +196,12 @@ pub fn canonical_words<'w, T: Copy>(
 /// Whether a folded word is an Arabic article written apart from its noun
 /// (`al`, `el`, `as`, …): [`normalize`] drops it when another word follows.
 pub fn is_article(word: &str) -> bool {
-    // Every article is two to three letters long: most words are rejected
-    // by their length alone.
-    (2..=3).contains(&word.len()) && ARTICLES.contains(&word)
+    // A `match` rather than a list: the compiler compares by length first
+    // and then a few bytes at once.
+    matches!(
+        word,
+        "al" | "el" | "as" | "ash" | "ad" | "adh" | "an" | "ar" | "at" | "ath" | "az" | "ul"
+    )
 }
 
 /// Whether a character is one of the apostrophes and ayn/hamza letters that
@@ -280,6 +293,36 @@ mod tests {
         assert_eq!(normalize("  JURF   al-Sakhar "), "jurf sakhar");
         assert_eq!(normalize("Jurf_al_Sakhar"), "jurf sakhar");
         assert_eq!(normalize("Jurf al Sakhar"), normalize("jurf-al-sakhar"));
+    }
+
+    #[test]
+    fn every_respelled_word_passes_the_first_byte_test() {
+        let words = [
+            "al",
+            "el",
+            "as",
+            "ash",
+            "ad",
+            "adh",
+            "an",
+            "ar",
+            "at",
+            "ath",
+            "az",
+            "ul",
+            "ayn",
+            "ein",
+            "airbase",
+            "field",
+            "province",
+            "muhafazah",
+            "muhafazat",
+            "الانبار",
+        ];
+        for w in words {
+            assert_ne!(canonical_word(w), CanonicalWord::Word(w), "{w}");
+        }
+        assert_eq!(canonical_word("baghdad"), CanonicalWord::Word("baghdad"));
     }
 
     #[test]

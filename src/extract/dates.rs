@@ -13,6 +13,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::word_filter::WordFilter;
+
 /// A calendar date (proleptic Gregorian).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -153,6 +155,10 @@ const WEEKDAYS: &[&str] = &[
     "sunday",
 ];
 
+/// The quick tests of [`MONTHS`] and [`WEEKDAYS`].
+const MONTH_FILTER: WordFilter = WordFilter::of_keys(MONTHS);
+const WEEKDAY_FILTER: WordFilter = WordFilter::of(WEEKDAYS);
+
 /// Words before a date that make it the edge of a period.
 const PERIOD_WORDS: &[&str] = &["since", "until", "till", "from", "through", "before"];
 
@@ -161,8 +167,10 @@ pub fn is_calendar_word(word: &str) -> bool {
     // Every calendar word is ASCII; a non-ASCII word is lower-cased in
     // full, since some non-ASCII letters lower-case to ASCII ones.
     if word.is_ascii() {
-        return MONTHS.iter().any(|(m, _)| m.eq_ignore_ascii_case(word))
-            || WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(word));
+        return (MONTH_FILTER.may_hold_any_case(word)
+            && MONTHS.iter().any(|(m, _)| m.eq_ignore_ascii_case(word)))
+            || (WEEKDAY_FILTER.may_hold_any_case(word)
+                && WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(word)));
     }
     let w = word.to_lowercase();
     MONTHS.iter().any(|(m, _)| *m == w) || WEEKDAYS.contains(&w.as_str())
@@ -225,6 +233,9 @@ fn is_capitalised(word: &str) -> bool {
 }
 
 fn month(word: &str) -> Option<u32> {
+    if !MONTH_FILTER.may_hold(word) {
+        return None;
+    }
     MONTHS.iter().find(|(m, _)| *m == word).map(|&(_, n)| n)
 }
 
@@ -313,7 +324,11 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
             if let Some(m) = next(1).and_then(month).filter(|_| capitalised) {
                 found = Some(with_year(m, d, next(2), i + 1));
             }
-        } else if let Some(k) = WEEKDAYS.iter().position(|d| *d == w.lower) {
+        } else if let Some(k) = WEEKDAY_FILTER
+            .may_hold(&w.lower)
+            .then(|| WEEKDAYS.iter().position(|d| *d == w.lower))
+            .flatten()
+        {
             if is_capitalised(w.text) {
                 found = Some((DateExpr::Weekday(k as u32), i));
             }

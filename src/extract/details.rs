@@ -5,8 +5,12 @@
 use crate::model::EventKind;
 
 use super::dates::{find_dates, Anchor, Date, DateExpr, DateMention};
-use super::lexicon::{number, ACTORS, INJURED_WORDS, KILLED_WORDS, STRIKE_SUBTYPES, VAGUE_COUNTS};
+use super::lexicon::{
+    number, ACTORS, INJURED_FILTER, INJURED_WORDS, KILLED_FILTER, KILLED_WORDS, STRIKE_SUBTYPES,
+    VAGUE_COUNTS,
+};
 use super::roles::{NameAt, SentenceView, Token};
+use super::word_filter::WordFilter;
 
 /// A casualty figure: the most conservative and the highest number given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,8 +68,8 @@ impl SentenceFacts {
                 .into_iter()
                 .filter(|d| !d.bounds_period)
                 .collect(),
-            killed: figure(tokens, &counts, KILLED_WORDS),
-            injured: figure(tokens, &counts, INJURED_WORDS),
+            killed: figure(tokens, &counts, (&KILLED_FILTER, KILLED_WORDS)),
+            injured: figure(tokens, &counts, (&INJURED_FILTER, INJURED_WORDS)),
         }
     }
 }
@@ -344,12 +348,17 @@ fn counts(tokens: &[Token<'_>]) -> Vec<Option<Figure>> {
         .collect()
 }
 
-fn figure(tokens: &[Token<'_>], counts: &[Option<Figure>], words: &[&str]) -> Figure {
+fn figure(
+    tokens: &[Token<'_>],
+    counts: &[Option<Figure>],
+    (filter, words): (&WordFilter, &[&str]),
+) -> Figure {
     let word = |j: usize| tokens.get(j).map(|t| t.lower());
+    let listed = |w: &str| filter.may_hold(w) && words.contains(&w);
     for k in 0..tokens.len() {
         // A verb, then a hedge, then a number or a vague word.
         let w = tokens[k].lower();
-        let verb = words.contains(&w)
+        let verb = listed(w)
             && (w.ends_with("ing")
                 || matches!(w, "killed" | "injured" | "wounded" | "kill" | "kills"));
         if verb {
@@ -363,7 +372,7 @@ fn figure(tokens: &[Token<'_>], counts: &[Option<Figure>], words: &[&str]) -> Fi
             let ahead = (k + 1..(k + 9).min(tokens.len())).take_while(|&j| tokens[j].word);
             if ahead
                 .into_iter()
-                .any(|j| word(j).is_some_and(|w| words.contains(&w) && !w.ends_with("ing")))
+                .any(|j| word(j).is_some_and(|w| listed(w) && !w.ends_with("ing")))
             {
                 let (hedge, _) = hedge_before(tokens, k);
                 return apply(f, hedge);
@@ -467,8 +476,8 @@ mod tests {
         let tokens = tokenize(text, 0, text.len());
         let counts = counts(&tokens);
         (
-            figure(&tokens, &counts, KILLED_WORDS),
-            figure(&tokens, &counts, INJURED_WORDS),
+            figure(&tokens, &counts, (&KILLED_FILTER, KILLED_WORDS)),
+            figure(&tokens, &counts, (&INJURED_FILTER, INJURED_WORDS)),
         )
     }
 

@@ -9,6 +9,8 @@
 
 use crate::model::EventKind;
 
+use super::word_filter::WordFilter;
+
 /// Words that report a strike (by US or coalition forces) or an attack (on
 /// them), or either (`None`: the kind comes from the nearest word that
 /// says: "a rocket landed near", "fighters were killed in"). Weapons count as attack words, since the reports name what the
@@ -459,10 +461,16 @@ pub const KILLED_WORDS: &[&str] = &[
     "kia",
 ];
 
+/// The quick test of [`KILLED_WORDS`].
+pub const KILLED_FILTER: WordFilter = WordFilter::of(KILLED_WORDS);
+
 /// Words that say a number counts the injured.
 pub const INJURED_WORDS: &[&str] = &[
     "injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds",
 ];
+
+/// The quick test of [`INJURED_WORDS`].
+pub const INJURED_FILTER: WordFilter = WordFilter::of(INJURED_WORDS);
 
 /// Number words up to twenty, and the round tens that wire copy spells.
 pub const NUMBER_WORDS: &[(&str, u32)] = &[
@@ -496,6 +504,10 @@ pub fn number(word: &str) -> Option<u32> {
     let bytes = word.as_bytes();
     if !bytes.first().is_some_and(u8::is_ascii_digit) {
         // No number word starts with a digit.
+        const FILTER: WordFilter = WordFilter::of_keys(NUMBER_WORDS);
+        if !FILTER.may_hold(word) {
+            return None;
+        }
         return NUMBER_WORDS
             .iter()
             .find(|(w, _)| *w == word)
@@ -513,14 +525,10 @@ pub fn number(word: &str) -> Option<u32> {
 
 /// The kind an event word reports, if it is one.
 pub fn event_word(word: &str) -> Option<Option<EventKind>> {
-    // Most words are no event word: rule them out by length and first
-    // letter before comparing.
-    if !(3..=14).contains(&word.len())
-        || !matches!(
-            word.as_bytes()[0],
-            b'a' | b'b' | b'c' | b'd' | b'h' | b'k' | b'l' | b'm' | b'r' | b's' | b't'
-        )
-    {
+    // Most words are no event word: rule them out by first letter and
+    // length before comparing.
+    const FILTER: WordFilter = WordFilter::of_keys(EVENT_WORDS);
+    if !FILTER.may_hold(word) {
         return None;
     }
     EVENT_WORDS

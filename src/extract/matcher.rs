@@ -3,9 +3,10 @@
 //! Every spelling the place table knows is normalised once (the same
 //! [`normalize`] the geocoder uses) and
 //! compiled with the names of look-alike actors into one Aho–Corasick
-//! automaton. A sentence is folded word by word into the same normal form,
-//! each word keeping the byte span it came from, and the automaton runs
-//! once over it. Each hit is checked where it stands (a place name needs a
+//! automaton. The sentences of a report are folded word by word into the
+//! same normal form (`stream`), each word keeping the byte span it
+//! came from, and the automaton runs once over each run of sentences of
+//! `RUN_BYTES`, its hits then sorted back into their sentences. Each hit is checked where it stands (a place name needs a
 //! capital letter; one inside a person's or a group's name is not a place)
 //! and then resolved through [`PlaceIndex::resolve`], which decides the
 //! place and how the name matched. Capitalised runs of two or more words
@@ -16,9 +17,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind a
 
 use crate::geocode::{CachedResolver, PlaceIndex};
 use crate::model::{MatchKind, Place};
-use crate::normalize::{canonical_word, fold, is_apostrophe, is_article, normalize, CanonicalWord};
+use crate::normalize::{fold, is_apostrophe, is_article, normalize};
 
 use super::lexicon::{is_name_neighbour, ACTOR_NAMES, PERSON_TITLES};
+use super::sentences::Sentence;
+use super::stream::{is_word_char, RawWord, Stream};
 
 /// Feature words that may follow a name found without them ("Harir
 /// base"), as the stream spells them ("airbase" is "air base", "province"
@@ -34,36 +37,20 @@ const FEATURE_WORDS: &[&[&str]] = &[
     &["governorate"],
 ];
 
+/// Sentences are read in runs of at least this many bytes: one automaton
+/// run over each run's stream, whose buffers stay small enough to stay in
+/// cache however long the report.
+const RUN_BYTES: usize = 64 << 10;
+
 /// A fuzzy candidate needs this many letters once normalised: shorter names
 /// get no edits in the geocoder anyway.
 const FUZZY_MIN_LETTERS: usize = 6;
 
-/// A word of the original text: a run of letters, digits, marks and
-/// apostrophes, with its byte span.
-#[derive(Clone, Copy, Debug)]
-struct RawWord {
-    start: usize,
-    end: usize,
-    /// Only ASCII letters and digits: lower-cased byte by byte, not folded.
-    plain: bool,
-}
-
-/// A word of the normalised stream and the original bytes it stands for.
-#[derive(Clone, Copy, Debug)]
-struct StreamWord {
-    /// Offset of the word in the stream.
-    at: usize,
-    /// Span in the text: of the raw words it came from.
-    start: usize,
-    end: usize,
-    /// Start of an article written onto the name ("al-", "Al "), dropped
-    /// from the stream but part of the name as written.
-    article_start: Option<usize>,
-}
-
 /// A place name found in a text, before its role is decided.
 #[derive(Clone, Debug)]
 pub struct Found<'a> {
+    /// Index of the sentence it stands in.
+    pub sentence: usize,
     /// Byte span in the text (not yet mapped back to the file).
     pub start: usize,
     /// End of the span.
@@ -89,12 +76,12 @@ pub struct Matcher<'a> {
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
     resolver: CachedResolver<'a>,
-    /// Buffers reused from sentence to sentence, so that reading a sentence
-    /// allocates nothing once they have grown.
-    raw: Vec<RawWord>,
+    /// Buffers reused from run to run, so that reading a report allocates
+    /// little once they have grown.
     stream: Stream,
     hits: Vec<(usize, usize, Pattern)>,
     taken: Vec<(usize, usize)>,
+    in_sentence: Vec<Found<'a>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -125,55 +112,99 @@ impl<'a> Matcher<'a> {
             automaton,
             patterns,
             resolver: CachedResolver::new(index),
-            raw: Vec::new(),
             stream: Stream::default(),
             hits: Vec::new(),
             taken: Vec::new(),
+            in_sentence: Vec::new(),
         }
     }
 
     /// Every place name in `text[start..end]` (one sentence), in order.
     pub fn find(&mut self, text: &str, start: usize, end: usize) -> Vec<Found<'a>> {
-        raw_words(text, start, end, &mut self.raw);
-        self.stream.build(text, &self.raw);
-        let stream = &self.stream;
-        self.hits.clear();
-        self.hits
-            .extend(self.automaton.find_overlapping_iter(&stream.text).map(|m| {
-                let first = stream.word_at(m.start() + 1);
-                let last = stream.word_at(m.end() - 2);
-                (first, last + 1, self.patterns[m.pattern().as_usize()])
-            }));
+        let sentence = Sentence {
+            start,
+            end,
+            heading: false,
+        };
+        self.find_all(text, &[sentence])
+    }
+
+    /// Every place name in the sentences of `text`, in order.
+    pub fn find_all(&mut self, text: &str, sentences: &[Sentence]) -> Vec<Found<'a>> {
         let mut found = Vec::new();
+        let mut stream = std::mem::take(&mut self.stream);
+        let mut first = 0;
+        while first < sentences.len() {
+            stream.clear();
+            let mut next = first;
+            while next < sentences.len() && (next == first || stream.text.len() < RUN_BYTES) {
+                let s = sentences[next];
+                stream.push_sentence(text, s.start, s.end);
+                next += 1;
+            }
+            self.find_in_run(text, &stream, first, &mut found);
+            first = next;
+        }
+        self.stream = stream;
+        found
+    }
+
+    /// The place names of a run of sentences, the first of them sentence
+    /// `first`, appended to `found`.
+    fn find_in_run(
+        &mut self,
+        text: &str,
+        stream: &Stream,
+        first: usize,
+        found: &mut Vec<Found<'a>>,
+    ) {
+        let mut hits = std::mem::take(&mut self.hits);
+        hits.clear();
+        hits.extend(self.automaton.find_overlapping_iter(&stream.text).map(|m| {
+            let first = stream.word_at(m.start() + 1);
+            let last = stream.word_at(m.end() - 2);
+            (first, last + 1, self.patterns[m.pattern().as_usize()])
+        }));
         // Longest first at each start; an actor's name wins over a place
         // name it contains.
-        self.hits
-            .sort_by(|a, b| a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0))));
-        let mut covered_until = 0;
+        hits.sort_by(|a, b| a.0.cmp(&b.0).then((b.1 - b.0).cmp(&(a.1 - a.0))));
         let mut taken = std::mem::take(&mut self.taken);
-        taken.clear();
-        for k in 0..self.hits.len() {
-            let (first, last, pattern) = self.hits[k];
-            if first < covered_until {
-                continue;
+        let mut in_sentence = std::mem::take(&mut self.in_sentence);
+        let mut next_hit = 0;
+        let mut covered_until = 0;
+        for (k, s) in stream.sentences.iter().enumerate() {
+            let (start, end) = s.span;
+            taken.clear();
+            in_sentence.clear();
+            while let Some(&(first_word, last, pattern)) =
+                hits.get(next_hit).filter(|h| h.0 < s.words.end)
+            {
+                next_hit += 1;
+                if first_word < covered_until {
+                    continue;
+                }
+                covered_until = last;
+                let span = stream.span(first_word, last);
+                taken.push(span);
+                if pattern == Pattern::Actor {
+                    continue;
+                }
+                let feature_end = stream.feature_after(last, s.words.end, FEATURE_WORDS);
+                if let Some(hit) = self.place_at(text, start, end, span, feature_end) {
+                    in_sentence.push(hit);
+                }
             }
-            covered_until = last;
-            let span = self.stream.span(first, last);
-            taken.push(span);
-            if pattern == Pattern::Actor {
-                continue;
-            }
-            let feature_end = self.stream.feature_after(last);
-            if let Some(hit) = self.place_at(text, start, end, span, feature_end) {
-                found.push(hit);
-            }
+            let raw = &stream.raw[s.raw.clone()];
+            self.fuzzy_runs(text, start, end, raw, &taken, &mut in_sentence);
+            in_sentence.sort_by_key(|f| f.start);
+            found.extend(in_sentence.drain(..).map(|f| Found {
+                sentence: first + k,
+                ..f
+            }));
         }
-        let raw = std::mem::take(&mut self.raw);
-        self.fuzzy_runs(text, start, end, &raw, &taken, &mut found);
-        self.raw = raw;
+        self.hits = hits;
         self.taken = taken;
-        found.sort_by_key(|f| f.start);
-        found
+        self.in_sentence = in_sentence;
     }
 
     /// Checks and resolves the name at `span`, first with a feature word
@@ -213,6 +244,8 @@ impl<'a> Matcher<'a> {
             return None;
         }
         Some(Found {
+            // Set when the sentence's names are gathered.
+            sentence: 0,
             start,
             end,
             place: resolved.place,
@@ -282,244 +315,6 @@ impl<'a> Matcher<'a> {
                 found.push(hit);
             }
         }
-    }
-}
-
-/// Whether `c` belongs to a raw word.
-#[inline]
-fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric() || c == '\'' || c == '`';
-    }
-    c.is_alphanumeric()
-        || is_apostrophe(c)
-        || unicode_normalization::char::is_combining_mark(c)
-        || c == 'ـ'
-}
-
-/// What a byte is to [`raw_words`]: 1 an ASCII letter or digit, 3 an
-/// ASCII apostrophe or backtick (in a word, but not plain), 0 a separator,
-/// 2 the lead or continuation byte of a character decoded to decide.
-static BYTE_CLASS: [u8; 256] = {
-    let mut class = [2u8; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        class[b] = if c.is_ascii_alphanumeric() {
-            1
-        } else if c == b'\'' || c == b'`' {
-            3
-        } else {
-            0
-        };
-        b += 1;
-    }
-    class
-};
-
-fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
-    words.clear();
-    let bytes = text.as_bytes();
-    // Byte by byte, decoding only the non-ASCII characters: a curly quote
-    // does not send the whole sentence down the slow path.
-    let word_char_at = |at: usize| -> (bool, usize) {
-        match BYTE_CLASS[bytes[at] as usize] {
-            0 => (false, 1),
-            1 | 3 => (true, 1),
-            _ => {
-                let c = text[at..].chars().next().expect("at a character boundary");
-                (is_word_char(c), c.len_utf8())
-            }
-        }
-    };
-    let mut at = start;
-    while at < end {
-        if BYTE_CLASS[bytes[at] as usize] == 0 {
-            at += 1;
-            continue;
-        }
-        let (part, len) = word_char_at(at);
-        if !part {
-            at += len;
-            continue;
-        }
-        let word_start = at;
-        let mut plain = BYTE_CLASS[bytes[at] as usize] == 1;
-        at += len;
-        while at < end {
-            match BYTE_CLASS[bytes[at] as usize] {
-                1 => {
-                    at += 1;
-                    continue;
-                }
-                0 => break,
-                _ => {}
-            }
-            let (part, len) = word_char_at(at);
-            if !part {
-                break;
-            }
-            plain = false;
-            at += len;
-        }
-        words.push(RawWord {
-            start: word_start,
-            end: at,
-            plain,
-        });
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ArticleWord {
-    /// Not an article (or the word folds to nothing).
-    No,
-    /// "al" or "el", which join with a space as well as a hyphen.
-    AlEl,
-    /// Another article ("ash", "ad" …), joined only by a hyphen.
-    Hyphened,
-}
-
-impl ArticleWord {
-    /// How a raw word whose first folded word is `first` stands.
-    fn of(first: Option<&str>) -> Self {
-        match first {
-            Some("al" | "el") => ArticleWord::AlEl,
-            Some(p) if is_article(p) => ArticleWord::Hyphened,
-            _ => ArticleWord::No,
-        }
-    }
-}
-
-/// The normalised words of a sentence, space-padded for whole-word search.
-#[derive(Default)]
-struct Stream {
-    text: String,
-    words: Vec<StreamWord>,
-    /// For each raw word, whether it is an article (see [`ArticleWord`]).
-    articles: Vec<ArticleWord>,
-    /// A trailing article already in the stream, dropped as soon as another
-    /// word follows it (as [`crate::normalize::canonical_words`] drops it).
-    pending_article: bool,
-    /// A plain word lower-cased.
-    lower: String,
-}
-
-impl Stream {
-    /// Rebuilds the stream for the raw words of a sentence: each folded as
-    /// [`fold`] does, the words canonical as [`canonical_word`] says, in one
-    /// pass. Plain ASCII words, nearly all of them, are only lower-cased.
-    fn build(&mut self, text: &str, raw: &[RawWord]) {
-        self.text.clear();
-        self.text.push(' ');
-        self.words.clear();
-        self.articles.clear();
-        self.pending_article = false;
-        let mut lower = std::mem::take(&mut self.lower);
-        for (i, w) in raw.iter().enumerate() {
-            let written = &text[w.start..w.end];
-            if w.plain {
-                lower.clear();
-                lower.push_str(written);
-                lower.make_ascii_lowercase();
-                self.articles.push(ArticleWord::of(Some(&lower)));
-                self.push(&lower, i, text, raw);
-                continue;
-            }
-            // A word may fold to none ("'"), or to several.
-            let folded = fold(written);
-            let mut parts = folded.split(' ').filter(|p| !p.is_empty());
-            let first = parts.next();
-            self.articles.push(ArticleWord::of(first));
-            for part in first.into_iter().chain(parts) {
-                self.push(part, i, text, raw);
-            }
-        }
-        self.lower = lower;
-    }
-
-    /// Adds the folded word `word` of raw word `i`.
-    fn push(&mut self, word: &str, i: usize, text: &str, raw: &[RawWord]) {
-        if std::mem::take(&mut self.pending_article) {
-            let article = self
-                .words
-                .pop()
-                .expect("a pending article is in the stream");
-            self.text.truncate(article.at);
-        }
-        match canonical_word(word) {
-            CanonicalWord::Article => {
-                self.emit(word, i, text, raw);
-                self.pending_article = true;
-            }
-            CanonicalWord::Word(w) => self.emit(w, i, text, raw),
-            CanonicalWord::Split(a, b) => {
-                self.emit(a, i, text, raw);
-                self.emit(b, i, text, raw);
-            }
-            CanonicalWord::Field => match self.words.last_mut() {
-                Some(air) if self.text[air.at..].starts_with("air ") => {
-                    air.end = raw[i].end;
-                    self.text.truncate(air.at);
-                    self.text.push_str("airfield ");
-                }
-                _ => self.emit(word, i, text, raw),
-            },
-        }
-    }
-
-    /// Appends a word of the stream that stands for raw word `i`.
-    fn emit(&mut self, word: &str, i: usize, text: &str, raw: &[RawWord]) {
-        // An article dropped just before this word and written onto it
-        // ("al-Asad", "Al Anbar") is part of the name as written.
-        let article_start = i
-            .checked_sub(1)
-            .filter(|&p| {
-                let article = self.articles[p];
-                if article == ArticleWord::No {
-                    return false;
-                }
-                let gap = &text[raw[p].end..raw[i].start];
-                let mut chars = gap.chars();
-                let one_char = chars.next().is_some() && chars.next().is_none();
-                match article {
-                    ArticleWord::Hyphened => gap == "-",
-                    _ => one_char,
-                }
-            })
-            .map(|p| raw[p].start);
-        self.words.push(StreamWord {
-            at: self.text.len(),
-            start: raw[i].start,
-            end: raw[i].end,
-            article_start,
-        });
-        self.text.push_str(word);
-        self.text.push(' ');
-    }
-
-    /// The index of the word at stream offset `at`.
-    fn word_at(&self, at: usize) -> usize {
-        self.words.partition_point(|w| w.at <= at) - 1
-    }
-
-    /// The text span of words `first..last`.
-    fn span(&self, first: usize, last: usize) -> (usize, usize) {
-        let w = self.words[first];
-        (w.article_start.unwrap_or(w.start), self.words[last - 1].end)
-    }
-
-    /// The end of a feature word ("base", "air base", "province") that
-    /// starts at word `next`, if one does.
-    fn feature_after(&self, next: usize) -> Option<usize> {
-        FEATURE_WORDS.iter().find_map(|feature| {
-            let words = self.words.get(next..next + feature.len())?;
-            let matches = words.iter().zip(feature.iter()).all(|(w, f)| {
-                let word = self.text.get(w.at..w.at + f.len());
-                word == Some(*f) && self.text[w.at + f.len()..].starts_with(' ')
-            });
-            matches.then(|| words[words.len() - 1].end)
-        })
     }
 }
 

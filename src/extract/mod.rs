@@ -12,7 +12,7 @@
 //! the offset map; [`sentences`] finds lines, headings and sentences;
 //! [`dateline`] and [`boilerplate`] find the dateline and the page
 //! furniture after the story; [`matcher`] finds place names with one
-//! automaton; [`roles`] decides each name's role; [`details`] reads dates,
+//! automaton over the normalised word stream that `stream` builds; [`roles`] decides each name's role; [`details`] reads dates,
 //! subtypes, actors, targets and casualties; [`draft`] merges and writes
 //! the draft; [`score`] compares mentions with hand labels.
 //!
@@ -41,8 +41,11 @@ pub mod matcher;
 pub mod roles;
 pub mod score;
 pub mod sentences;
+mod stream;
 pub mod text;
+mod word_filter;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::error::Result;
@@ -236,11 +239,10 @@ impl<'a> Extractor<'a> {
             anchor,
             ..Document::default()
         };
-        for s in sentences::sentences(text, &lines) {
-            let found = self.matcher.find(text, s.start, s.end);
-            if found.is_empty() {
-                continue;
-            }
+        let sentences = sentences::sentences(text, &lines);
+        let found_all = self.matcher.find_all(text, &sentences);
+        for found in found_all.chunk_by(|a, b| a.sentence == b.sentence) {
+            let s = sentences[found[0].sentence];
             let tokens = roles::tokenize(text, s.start, s.end);
             let view = SentenceView::new(&tokens);
             let names: Vec<NameAt> = found
@@ -256,7 +258,7 @@ impl<'a> Extractor<'a> {
             let in_dateline = dateline.map(|d| (d.start, d.end));
             let in_furniture = furniture.is_some_and(|f| s.start >= f);
             let assigned = roles::assign(&view, &names, in_dateline, in_furniture);
-            let sentence: Arc<str> = one_line(&text[s.start..s.end]).into();
+            let sentence: Arc<str> = Arc::from(&*one_line(&text[s.start..s.end]));
             let mut sightings: Vec<(Sighting, usize)> = Vec::new();
             let mut near_prefix: Option<(usize, String)> = None;
             let mut facts: Option<details::SentenceFacts> = None;
@@ -404,10 +406,26 @@ fn carry_dates_forward(sightings: &mut [Sighting]) {
 }
 
 /// Text with every run of white space (line ends included) made one space.
-pub fn one_line(text: &str) -> String {
-    let plain = text.chars().all(|c| c == ' ' || !c.is_whitespace()) && !text.contains("  ");
-    if plain {
-        return text.trim().to_string();
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if is_one_line(text) {
+        return Cow::Borrowed(text.trim());
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Whether `text` has no white space but single spaces.
+fn is_one_line(text: &str) -> bool {
+    // ASCII, nearly every sentence, is read byte by byte in one pass.
+    let mut after_space = false;
+    for &b in text.as_bytes() {
+        if !b.is_ascii() {
+            return text.chars().all(|c| c == ' ' || !c.is_whitespace()) && !text.contains("  ");
+        }
+        let space = b == b' ';
+        if (space && after_space) || (!space && char::from(b).is_whitespace()) {
+            return false;
+        }
+        after_space = space;
+    }
+    true
 }

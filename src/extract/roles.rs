@@ -171,8 +171,9 @@ pub fn event_class(token: &Token<'_>) -> Option<Option<EventKind>> {
         return None;
     }
     event_word(token.lower()).or_else(|| {
-        // Only a compound ("Iran-backed") has a last part of its own.
-        if !token.lower().contains('-') {
+        // Only a compound ("Iran-backed") has a last part of its own. A
+        // byte loop: the words are short, a search routine's set-up is not.
+        if !token.lower().bytes().any(|b| b == b'-') {
             return None;
         }
         let last = token.lower().rsplit('-').next()?;
