@@ -148,6 +148,7 @@ impl<'a> EventRecord<'a> {
         out.write_all(br#","properties":{"#)?;
         let mut result = Ok(());
         let mut i = 0;
+        keys.start(self.extra_columns);
         self.visit(|name, value| {
             if result.is_ok() {
                 result = out
@@ -163,15 +164,28 @@ impl<'a> EventRecord<'a> {
 
 /// Each property's `"name":` (after the first, `,"name":`) as JSON spells
 /// it, rendered once per layer rather than escaped again for every event.
+/// [`EventRecord::visit`] names the same properties in the same order for
+/// every event with the same extra columns, so a key is found by its place
+/// in that order.
 #[derive(Debug, Default)]
 pub struct JsonKeys {
-    keys: Vec<(String, Vec<u8>)>,
+    extra_columns: Vec<String>,
+    keys: Vec<Vec<u8>>,
 }
 
 impl JsonKeys {
+    /// Starts an event; other extra columns than the last event's mean
+    /// other names.
+    fn start(&mut self, extra_columns: &[String]) {
+        if self.extra_columns != extra_columns {
+            self.extra_columns = extra_columns.to_vec();
+            self.keys.clear();
+        }
+    }
+
     /// The rendered key of property `i`, called `name`.
     fn key(&mut self, i: usize, name: &str) -> &[u8] {
-        if self.keys.get(i).is_none_or(|(known, _)| known != name) {
+        if i >= self.keys.len() {
             let mut rendered = Vec::new();
             if i > 0 {
                 rendered.push(b',');
@@ -179,10 +193,9 @@ impl JsonKeys {
             // Writing to a Vec cannot fail.
             let _ = json_str(&mut rendered, name);
             rendered.push(b':');
-            self.keys.truncate(i);
-            self.keys.push((name.to_string(), rendered));
+            self.keys.push(rendered);
         }
-        &self.keys[i].1
+        &self.keys[i]
     }
 }
 
