@@ -35,6 +35,7 @@ pub mod events;
 pub mod extract;
 pub mod gazetteer;
 pub mod geocode;
+pub mod line_ends;
 pub mod map;
 pub mod model;
 pub mod nearest;

@@ -9,6 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::line_ends::LineEnds;
 
 /// Upper bound on the row errors collected before a read gives up: enough to
 /// fix a file in one pass, not so many that a wrong file floods the terminal.
@@ -17,7 +18,7 @@ pub const MAX_ROW_ERRORS: usize = 50;
 /// A CSV file being read row by row.
 pub struct CsvTable<R: Read> {
     path: PathBuf,
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineEnds<R>>,
     headers: Vec<String>,
     record: csv::ByteRecord,
     spare: Vec<String>,
@@ -48,7 +49,7 @@ impl<R: Read> CsvTable<R> {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
-            .from_reader(input);
+            .from_reader(LineEnds::new(input));
         let raw = reader
             .byte_headers()
             .map_err(|e| csv_error(path, e))?
@@ -147,7 +148,8 @@ impl<R: Read> CsvTable<R> {
     }
 
     fn decode(&mut self) -> Result<Row> {
-        let line = self.record.position().map_or(0, |p| p.line());
+        let start = self.record.position().map_or(0, |p| p.byte());
+        let line = self.reader.get_mut().line_at(start);
         if self.record.len() != self.headers.len() {
             return Err(Error::FieldCount {
                 path: self.path.clone(),
@@ -277,6 +279,27 @@ mod tests {
                 assert_eq!((field.as_str(), *byte), ("a", 1));
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rows_start_on_the_line_an_editor_shows_whatever_the_line_ends() {
+        let text = "a,b\nx,\"two\nlines\"\n\ny,z\nw,v\n";
+        let expected = [2, 5, 6];
+        for (name, bytes) in [
+            ("LF", text.as_bytes().to_vec()),
+            ("CRLF", text.replace('\n', "\r\n").into_bytes()),
+            ("CR", text.replace('\n', "\r").into_bytes()),
+            (
+                "BOM, CRLF",
+                [&b"\xef\xbb\xbf"[..], text.replace('\n', "\r\n").as_bytes()].concat(),
+            ),
+        ] {
+            let lines: Vec<u64> = rows(&bytes)
+                .iter()
+                .map(|r| r.as_ref().unwrap().line)
+                .collect();
+            assert_eq!(lines, expected, "{name}");
         }
     }
 }
