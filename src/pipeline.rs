@@ -712,8 +712,14 @@ pub fn build_with_progress(
     let events = std::thread::scope(|scope| -> Result<EventReader<File>> {
         let (mut events, reading) = read_ahead(scope, events);
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
-        let mut measured_at: std::collections::HashMap<(u64, u64), Measured> =
-            std::collections::HashMap::new();
+        // Looked up once per event, so hashed with foldhash rather than the
+        // slower default; the map is only looked up, never iterated, so the
+        // output does not depend on its order.
+        let mut measured_at: std::collections::HashMap<
+            (u64, u64),
+            Measured,
+            foldhash::fast::RandomState,
+        > = Default::default();
         while let Some(event) = events.next() {
             let event = match event {
                 Ok(event) => event,
