@@ -3,8 +3,10 @@
 //!
 //! The order is parse, then resolve, then run: the place table is loaded and
 //! checked and the events header is checked before any output is opened.
-//! Events then stream one at a time; memory holds the place index and the
-//! event ids seen (for duplicate detection), not the events.
+//! Events then stream: a second thread reads and checks them
+//! ([`crate::read_ahead`]) while this one geocodes, measures and writes, in
+//! file order. Memory holds the place index, the duplicate-id filter and a
+//! few thousand events in flight, not the events.
 
 use std::collections::BTreeMap;
 use std::fs::File;
