@@ -812,6 +812,11 @@ fn stated_distance(words: &[String]) -> Option<(f64, usize)> {
 /// no relation.
 fn split_relation(text: &str) -> Option<(Relation, &str)> {
     let spans = word_spans(text);
+    // Every relation takes a word besides the place's; most texts that
+    // get here are one misspelt word, and normalising costs.
+    if spans.len() < 2 {
+        return None;
+    }
     let words: Vec<String> = spans.iter().map(|&(s, e)| normalize(&text[s..e])).collect();
     let is = |i: usize, set: &[&str]| words.get(i).is_some_and(|w| set.contains(&w.as_str()));
     let mut start = 0;

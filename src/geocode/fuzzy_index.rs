@@ -129,7 +129,11 @@ impl FuzzyIndex {
         let masks = LetterMasks::new(query).zip(LetterMasks::new(&reversed));
         FuzzyQuery {
             index: self,
-            text: query.iter().collect(),
+            text: if masks.is_none() {
+                query.iter().collect()
+            } else {
+                String::new()
+            },
             letters: query.len(),
             masks,
         }
@@ -139,6 +143,7 @@ impl FuzzyIndex {
 /// A query to a [`FuzzyIndex`], with what its searches share.
 pub(crate) struct FuzzyQuery<'a> {
     index: &'a FuzzyIndex,
+    /// The query, when it is too long for the masks.
     text: String,
     letters: usize,
     /// Letter masks of the query and of its reverse; `None` when it is too

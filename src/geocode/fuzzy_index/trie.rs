@@ -146,13 +146,16 @@ impl Trie {
             found(root.key, n);
         }
         // Rows of a known width let the compiler unroll the row loop for
-        // the small radii that decide matches; wide suggestion radii share
-        // the widest.
+        // the small radii; wide suggestion radii share a few wider rows.
         match radius {
             0 => Walk::<1>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
             1 => Walk::<2>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
             2 => Walk::<3>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
             3 => Walk::<4>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
+            4 => Walk::<5>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
+            5 => Walk::<6>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
+            6..=7 => Walk::<8>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
+            8..=15 => Walk::<16>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
             _ => Walk::<WIDEST>::new(query, radius, cut, shortest).descend(self, 0, 0, found),
         }
     }
@@ -161,6 +164,8 @@ impl Trie {
 /// Radii the walk takes: a row is this many words at most.
 pub(super) const MAX_RADIUS: usize = 31;
 const WIDEST: usize = MAX_RADIUS + 1;
+/// Rows up to this many words are used for one radius only (`W - 1`).
+const EXACT_WIDTHS: usize = 6;
 
 /// The query as the walk reads it.
 #[derive(Clone, Copy)]
@@ -230,7 +235,7 @@ impl<'q, const W: usize> Walk<'q, W> {
 
     /// The radius, known to the compiler for the narrow rows.
     fn radius(&self) -> usize {
-        if W < WIDEST {
+        if W <= EXACT_WIDTHS {
             W - 1
         } else {
             self.radius
