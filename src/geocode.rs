@@ -15,8 +15,9 @@
 //!    for 6–9 letters and 2 for 10 or more, never for shorter names (a
 //!    five-letter "Assad" is a family name one edit from "Asad"), and only
 //!    when no other place is as close (`fuzzy`, with a score). The keys
-//!    are searched through an index (`fuzzy_index`), never by comparing
-//!    the query with every one.
+//!    are searched through an index (`fuzzy_index`); only a small table's
+//!    keys are all compared with the query, for the wide radius of an
+//!    unknown name's suggestions.
 //!
 //! A name that two places share, at any stage, is reported ambiguous with
 //! its candidates; a name nothing matches is reported unknown with the
