@@ -15,8 +15,9 @@
 //!    for 6–9 letters and 2 for 10 or more, never for shorter names (a
 //!    five-letter "Assad" is a family name one edit from "Asad"), and only
 //!    when no other place is as close (`fuzzy`, with a score). The keys
-//!    are searched through an index (`fuzzy_index`), never by comparing
-//!    the query with every one.
+//!    are searched through an index (`fuzzy_index`); only a small table's
+//!    keys are all compared with the query, for the wide radius of an
+//!    unknown name's suggestions.
 //!
 //! A name that two places share, at any stage, is reported ambiguous with
 //! its candidates; a name nothing matches is reported unknown with the
@@ -31,7 +32,7 @@ use std::collections::HashMap;
 use crate::distance::destination;
 use crate::model::{LatLon, MatchKind, Place, PlaceKind, Precision};
 use crate::normalize::{core_name, normalize, FeatureHint};
-use fuzzy_index::FuzzyIndex;
+use fuzzy_index::{FuzzyIndex, FuzzyQuery};
 
 /// Metres added to a place's uncertainty for "near X", by the kind of X.
 const NEAR_SITE_EXTRA_M: u32 = 10_000;
@@ -470,33 +471,25 @@ impl PlaceIndex {
         let (query, hint) = fuzzy_query(text);
         let query: Vec<char> = query.chars().collect();
         let budget = edit_budget(query.len());
-        let closest = self.closest_places(&query, hint, budget);
-        match closest.as_slice() {
-            [] => {
-                // Suggestions may be up to `limit` edits away, but only the
-                // best few are listed: widen the search and stop once
-                // enough places are found, since every place nearer than
-                // the current radius is then already in the list. The
-                // radius doubles, so an invented name, found near nothing,
-                // costs a few walks rather than one per edit up to the limit.
-                let limit = (query.len() / 2).max(2);
-                let mut radius = budget;
-                let mut closest = closest;
-                while radius < limit
-                    && closest.iter().filter(|c| c.score > 0.0).count() < MAX_CANDIDATES
-                {
-                    radius = (radius * 2).clamp(radius + 1, limit);
-                    closest = self.closest_places(&query, hint, radius);
-                }
-                let suggestions = closest
-                    .iter()
-                    .filter(|c| c.score > 0.0)
-                    .take(MAX_CANDIDATES)
-                    .map(|c| self.candidate(c.place, c.score))
-                    .collect();
-                Err(self.unresolved(UnresolvedReason::Unknown, suggestions))
+        // Suggestions may be up to `limit` edits away, but only the best
+        // few are listed, and only the nearest places decide a match (the
+        // closest, or a tie). So the search widens and stops once a place
+        // is within the budget, or once enough places are found for the
+        // suggestions, since every place nearer than the current radius is
+        // then already in the list. Narrow searches are much cheaper than
+        // wide ones, and most misspellings are one edit.
+        let limit = (query.len() / 2).max(2);
+        let search = self.fuzzy.index.query(&query);
+        let mut closest = Vec::new();
+        for radius in search.radii(budget, limit) {
+            closest = self.closest_places(&search, hint, radius);
+            let decided = closest.first().is_some_and(|c| c.edits <= budget);
+            if decided || closest.iter().filter(|c| c.score > 0.0).count() >= MAX_CANDIDATES {
+                break;
             }
-            [first, rest @ ..] => {
+        }
+        match closest.as_slice() {
+            [first, rest @ ..] if first.edits <= budget => {
                 if rest.iter().any(|c| c.edits == first.edits) {
                     let tied = closest
                         .iter()
@@ -508,6 +501,15 @@ impl PlaceIndex {
                     Ok(self.resolved(first.place, MatchKind::Fuzzy, round3(first.score)))
                 }
             }
+            _ => {
+                let suggestions = closest
+                    .iter()
+                    .filter(|c| c.score > 0.0)
+                    .take(MAX_CANDIDATES)
+                    .map(|c| self.candidate(c.place, c.score))
+                    .collect();
+                Err(self.unresolved(UnresolvedReason::Unknown, suggestions))
+            }
         }
     }
 
@@ -516,37 +518,35 @@ impl PlaceIndex {
     /// by its best key: fewest edits, then highest score, then table order.
     fn closest_places(
         &self,
-        query: &[char],
+        query: &FuzzyQuery<'_>,
         hint: Option<FeatureHint>,
         radius: usize,
     ) -> Vec<Closest> {
         let mut found: Vec<Closest> = Vec::new();
-        if query.is_empty() {
+        let query_len = query.len();
+        if query_len == 0 {
             return found;
         }
-        let query_len = query.len();
         let shortest = query_len - query_len / 2;
-        self.fuzzy
-            .index
-            .within(query, radius, shortest, |key, edits| {
-                let name_len = self.fuzzy.index.key_len(key);
-                // A length gap bigger than the suggestion budget cannot be close.
-                if query_len.abs_diff(name_len) > query_len / 2 {
-                    return;
+        query.within(radius, shortest, |key, edits| {
+            let name_len = self.fuzzy.index.key_len(key);
+            // A length gap bigger than the suggestion budget cannot be close.
+            if query_len.abs_diff(name_len) > query_len / 2 {
+                return;
+            }
+            let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
+            for &(place, needs_hint) in self.fuzzy.uses_of(key) {
+                let place = place as usize;
+                if (needs_hint && hint.is_none()) || !hint_fits(hint, self.places[place].kind) {
+                    continue;
                 }
-                let score = 1.0 - edits as f64 / query_len.max(name_len) as f64;
-                for &(place, needs_hint) in self.fuzzy.uses_of(key) {
-                    let place = place as usize;
-                    if (needs_hint && hint.is_none()) || !hint_fits(hint, self.places[place].kind) {
-                        continue;
-                    }
-                    found.push(Closest {
-                        place,
-                        edits,
-                        score,
-                    });
-                }
-            });
+                found.push(Closest {
+                    place,
+                    edits,
+                    score,
+                });
+            }
+        });
         found.sort_by(|a, b| {
             a.place
                 .cmp(&b.place)
@@ -813,6 +813,11 @@ fn stated_distance(words: &[String]) -> Option<(f64, usize)> {
 /// no relation.
 fn split_relation(text: &str) -> Option<(Relation, &str)> {
     let spans = word_spans(text);
+    // Every relation takes a word besides the place's; most texts that
+    // get here are one misspelt word, and normalising costs.
+    if spans.len() < 2 {
+        return None;
+    }
     let words: Vec<String> = spans.iter().map(|&(s, e)| normalize(&text[s..e])).collect();
     let is = |i: usize, set: &[&str]| words.get(i).is_some_and(|w| set.contains(&w.as_str()));
     let mut start = 0;

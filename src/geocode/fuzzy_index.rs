@@ -16,128 +16,36 @@
 //! are within two edits of something), so the search is split in two
 //! (Mihov and Schulz's forward–backward method): if the query is cut at
 //! letter `m`, an alignment within `r` edits spends at most `r / 2` of them
-//! before the cut or at most `r / 2` after it (see [`FuzzyIndex::within`]).
+//! before the cut or at most `r / 2` after it (see [`FuzzyQuery::within`]).
 //! A forward trie of the keys is searched with the tight bound on the
 //! query's first part, a trie of the reversed keys with the tight bound on
 //! its last part, and the union is exact. OSA is the same read backwards
 //! (reversing both strings maps every alignment to one of the same cost),
 //! which is what makes the backward trie valid.
 //!
-//! Rows are computed only in the band `|depth − j| ≤ r`: a cell outside it
-//! is more than `r` anyway. Cells are capped at `r + 1`, so a key within `r`
-//! gets its exact distance and any other reads as `r + 1` or more.
+//! A row is a few machine words, one bit per query letter ([`trie`]), so a
+//! trie node costs a handful of word operations. The walk's cost still
+//! grows quickly with the radius, while comparing the query with every
+//! key ([`letter_masks::osa_distance`], bit-parallel too) costs the same
+//! whatever the radius: on a small table the wide radius of suggestions
+//! for an unknown name is cheaper by that scan, and a query too long for
+//! a word is always scanned.
 
-/// A trie node. Nodes are stored level by level, so a node's children are
-/// adjacent: a walk tries every child of a node, and most are pruned at
-/// once, so siblings sharing cache lines matters more than subtrees
-/// being contiguous.
-#[derive(Clone, Copy, Debug)]
-struct Node {
-    label: char,
-    /// This node's children are `first_child..` the next node's
-    /// `first_child`.
-    first_child: u32,
-    /// The key that ends here, or [`NO_KEY`].
-    key: u32,
-    /// Letters in the longest key at or below this node: the fuzzy stage
-    /// wants no key much shorter than the query, and a long query's wide
-    /// suggestion radius would otherwise walk every short key.
-    longest: u32,
-}
+mod letter_masks;
+mod trie;
 
-const NO_KEY: u32 = u32::MAX;
+use letter_masks::{osa_distance, LetterMasks};
+use trie::{Letters, Query, Trie};
 
-/// Up to this many children, a node's children are all visited; past it,
-/// a row for a letter the query lacks is computed first (see
-/// [`Search::visit`]).
-const FEW_CHILDREN: usize = 3;
+/// Up to this radius the tries are walked whatever the table's size: it
+/// covers every match the fuzzy stage makes, and such walks are short.
+const NARROW_RADIUS: usize = 2;
 
-/// Keys as one buffer of letters, so building a trie allocates little.
-struct Letters {
-    letters: Vec<char>,
-    /// Key `k` is `letters[start[k]..start[k + 1]]`.
-    start: Vec<u32>,
-}
-
-impl Letters {
-    fn key(&self, k: usize) -> &[char] {
-        &self.letters[self.start[k] as usize..self.start[k + 1] as usize]
-    }
-}
-
-/// A trie of keys, each a sequence of letters.
-#[derive(Debug, Default)]
-struct Trie {
-    /// The root first; one node past the last, so every node's children
-    /// end where the next node's begin.
-    nodes: Vec<Node>,
-}
-
-impl Trie {
-    /// A trie of `keys`, which must be distinct; key ids are positions in
-    /// `keys`.
-    fn new(keys: &Letters) -> Trie {
-        let mut order: Vec<u32> = (0..keys.start.len() as u32 - 1).collect();
-        order.sort_unstable_by(|&a, &b| keys.key(a as usize).cmp(keys.key(b as usize)));
-        debug_assert!(
-            order
-                .windows(2)
-                .all(|w| keys.key(w[0] as usize) != keys.key(w[1] as usize)),
-            "keys are distinct"
-        );
-        let longest = |run: &[u32]| {
-            run.iter()
-                .map(|&k| keys.key(k as usize).len() as u32)
-                .max()
-                .unwrap_or(0)
-        };
-        let mut nodes = vec![Node {
-            label: '\0',
-            first_child: 1,
-            key: NO_KEY,
-            longest: longest(&order),
-        }];
-        // Each queued node owns a run of `order` whose keys share its
-        // prefix of `depth` letters; processing the queue in order lays
-        // the trie out level by level.
-        let mut queue = std::collections::VecDeque::from([(0usize, 0usize, order.len(), 0usize)]);
-        while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
-            nodes[node].first_child = nodes.len() as u32;
-            // A key that ends here sorts before its extensions.
-            if lo < hi && keys.key(order[lo] as usize).len() == depth {
-                nodes[node].key = order[lo];
-                lo += 1;
-            }
-            while lo < hi {
-                let label = keys.key(order[lo] as usize)[depth];
-                let mut end = lo + 1;
-                while end < hi && keys.key(order[end] as usize)[depth] == label {
-                    end += 1;
-                }
-                queue.push_back((nodes.len(), lo, end, depth + 1));
-                nodes.push(Node {
-                    label,
-                    first_child: 0,
-                    key: NO_KEY,
-                    longest: longest(&order[lo..end]),
-                });
-                lo = end;
-            }
-        }
-        nodes.push(Node {
-            label: '\0',
-            first_child: nodes.len() as u32,
-            key: NO_KEY,
-            longest: 0,
-        });
-        nodes.shrink_to_fit();
-        Trie { nodes }
-    }
-
-    fn children(&self, node: usize) -> std::ops::Range<usize> {
-        self.nodes[node].first_child as usize..self.nodes[node + 1].first_child as usize
-    }
-}
+/// Tables of up to this many keys are scanned for radii past
+/// [`NARROW_RADIUS`]: a scan of the bundled table's ~280 keys costs about
+/// what a single radius-2 walk of its tries does, and wider walks cost
+/// several times more.
+const SCAN_KEYS: usize = 4096;
 
 /// Distinct keys, each with an id (its position in the list given to
 /// [`FuzzyIndex::new`]), searchable by OSA edit distance.
@@ -145,8 +53,14 @@ impl Trie {
 pub(crate) struct FuzzyIndex {
     forward: Trie,
     backward: Trie,
+    /// The keys, one after another, for the queries that are scanned.
+    text: String,
+    /// Key `k` is `text[end[k - 1]..end[k]]` (from 0 for the first).
+    end: Vec<u32>,
     /// Letters in each key, by id.
     key_len: Vec<u32>,
+    /// Whether radii past [`NARROW_RADIUS`] are scanned.
+    scan_wide: bool,
 }
 
 impl FuzzyIndex {
@@ -156,25 +70,39 @@ impl FuzzyIndex {
             letters: Vec::new(),
             start: vec![0],
         };
+        let mut text = String::new();
+        let mut end = Vec::new();
         for key in keys {
             forward.letters.extend(key.chars());
             forward.start.push(forward.letters.len() as u32);
+            text.push_str(key);
+            end.push(text.len() as u32);
         }
-        let count = forward.start.len() - 1;
         let key_len: Vec<u32> = forward.start.windows(2).map(|w| w[1] - w[0]).collect();
         let mut backward = Letters {
             letters: Vec::with_capacity(forward.letters.len()),
             start: vec![0],
         };
-        for k in 0..count {
+        for k in 0..forward.count() {
             backward.letters.extend(forward.key(k).iter().rev());
             backward.start.push(backward.letters.len() as u32);
         }
+        text.shrink_to_fit();
         FuzzyIndex {
             forward: Trie::new(&forward),
             backward: Trie::new(&backward),
+            text,
+            end,
+            scan_wide: key_len.len() <= SCAN_KEYS,
             key_len,
         }
+    }
+
+    /// Makes wide radii scanned or walked whatever the table's size, so
+    /// that tests can hold both ways to the oracle on one table.
+    #[cfg(test)]
+    pub(crate) fn set_scan_wide(&mut self, scan_wide: bool) {
+        self.scan_wide = scan_wide;
     }
 
     /// Letters in key `id`.
@@ -182,208 +110,141 @@ impl FuzzyIndex {
         self.key_len[id as usize] as usize
     }
 
+    fn key(&self, id: usize) -> &str {
+        let start = id.checked_sub(1).map_or(0, |k| self.end[k] as usize);
+        &self.text[start..self.end[id] as usize]
+    }
+
     /// Heap bytes held.
     pub(crate) fn heap_bytes(&self) -> usize {
-        (self.forward.nodes.capacity() + self.backward.nodes.capacity())
-            * std::mem::size_of::<Node>()
-            + self.key_len.capacity() * std::mem::size_of::<u32>()
+        self.forward.heap_bytes()
+            + self.backward.heap_bytes()
+            + self.text.capacity()
+            + (self.end.capacity() + self.key_len.capacity()) * std::mem::size_of::<u32>()
+    }
+
+    /// `query` made ready for searches at any radius.
+    pub(crate) fn query<'a>(&'a self, query: &[char]) -> FuzzyQuery<'a> {
+        let reversed: Vec<char> = query.iter().rev().copied().collect();
+        let masks = LetterMasks::new(query).zip(LetterMasks::new(&reversed));
+        FuzzyQuery {
+            index: self,
+            text: if masks.is_none() {
+                query.iter().collect()
+            } else {
+                String::new()
+            },
+            letters: query.len(),
+            masks,
+        }
+    }
+}
+
+/// A query to a [`FuzzyIndex`], with what its searches share.
+pub(crate) struct FuzzyQuery<'a> {
+    index: &'a FuzzyIndex,
+    /// The query, when it is too long for the masks.
+    text: String,
+    letters: usize,
+    /// Letter masks of the query and of its reverse; `None` when it is too
+    /// long for them, and then every search is a scan by the plain table.
+    masks: Option<(LetterMasks, LetterMasks)>,
+}
+
+impl FuzzyQuery<'_> {
+    /// Letters in the query.
+    pub(crate) fn len(&self) -> usize {
+        self.letters
+    }
+
+    /// Whether a search within `radius` compares the query with every key.
+    fn scans(&self, radius: usize) -> bool {
+        self.masks.is_none()
+            || radius > trie::MAX_RADIUS
+            || (radius > NARROW_RADIUS && self.index.scan_wide)
+    }
+
+    /// The radii to search, narrowest first, up to `limit`: one edit at a
+    /// time up to `budget`, where only the nearest keys matter and each
+    /// walk is cheap, then doubling; and straight to `limit` once the
+    /// search is a scan, whose cost does not depend on the radius.
+    pub(crate) fn radii(&self, budget: usize, limit: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut next = Some(if self.scans(0) { limit } else { 0 });
+        std::iter::from_fn(move || {
+            let radius = next?;
+            next = (radius < limit).then(|| {
+                if self.scans(radius + 1) {
+                    limit
+                } else if radius < budget {
+                    radius + 1
+                } else {
+                    (radius * 2).clamp(radius + 1, limit)
+                }
+            });
+            Some(radius)
+        })
     }
 
     /// Calls `found(id, edits)` for every key of at least `shortest`
-    /// letters within `radius` edits of `query`, with its exact distance; a
-    /// key may be reported twice (once by each trie), always with the same
-    /// distance.
+    /// letters within `radius` edits of the query, with its exact distance;
+    /// a key may be reported twice (once by each trie), always with the
+    /// same distance.
     ///
-    /// Why the two searches miss nothing: take an optimal alignment of the
+    /// Why the two walks miss nothing: take an optimal alignment of the
     /// query (`n` letters) with a key, as a path through the OSA table, and
     /// cut the query after letter `m`. Let `P` be the path's last cell in a
     /// query column `≤ m`, and `Q` the next cell (column `≥ m + 1`). The
     /// cost before `P` plus the cost after `Q` is at most `radius`, so one
     /// of them is at most `radius / 2`. In the first case every path cell
     /// in a column `< m` costs at most `radius / 2` so far, and every other
-    /// cell at most `radius`; the forward search prunes a prefix only when
+    /// cell at most `radius`; the forward walk prunes a prefix only when
     /// no cell of its row meets that bound, so it never prunes this key (a
     /// swap step skips a row, but its diagonal neighbour in that row is
     /// within the same cost). The second case is the first one read
     /// backwards, with the reversed query cut after letter `n − m − 1`, and
-    /// the backward search finds the key.
-    pub(crate) fn within(
-        &self,
-        query: &[char],
-        radius: usize,
-        shortest: usize,
-        mut found: impl FnMut(u32, usize),
-    ) {
-        let n = query.len();
-        let cut = n / 2;
-        let mut search = Search::new(query, radius, cut, shortest);
-        search.run(&self.forward, &mut found);
-        let reversed: Vec<char> = query.iter().rev().copied().collect();
-        let mut search = Search::new(&reversed, radius, n.saturating_sub(cut + 1), shortest);
-        search.run(&self.backward, &mut found);
-    }
-}
-
-/// One trie walk: the query, the bounds, and a table row per depth.
-struct Search<'q> {
-    query: &'q [char],
-    radius: u32,
-    /// Columns before `cut` must stay within `tight`, the others `radius`.
-    cut: usize,
-    tight: u32,
-    /// Keys shorter than this are not wanted.
-    shortest: u32,
-    /// Row `t` of the OSA table (key prefix of `t` letters against every
-    /// query prefix), `width` cells each; only the band is meaningful.
-    rows: Vec<u32>,
-    width: usize,
-    /// The key letters on the path to the current node.
-    path: Vec<char>,
-}
-
-impl<'q> Search<'q> {
-    fn new(query: &'q [char], radius: usize, cut: usize, shortest: usize) -> Self {
-        let n = query.len();
-        // A key prefix longer than n + radius is out of the band entirely.
-        let depths = n + radius + 1;
-        let width = n + 2;
-        let radius = radius as u32;
-        let mut rows = vec![0; depths * width];
-        for (j, cell) in rows.iter_mut().take(n + 1).enumerate() {
-            *cell = (j as u32).min(radius + 1);
-        }
-        Search {
-            query,
-            radius,
-            cut,
-            tight: radius / 2,
-            shortest: shortest as u32,
-            rows,
-            width,
-            path: Vec::with_capacity(depths),
-        }
-    }
-
-    fn run(&mut self, trie: &Trie, found: &mut impl FnMut(u32, usize)) {
-        let Some(root) = trie.nodes.first() else {
-            return;
-        };
-        let n = self.query.len();
-        if root.key != NO_KEY && n as u32 <= self.radius && self.shortest == 0 {
-            found(root.key, n);
-        }
-        for child in trie.children(0) {
-            self.visit(trie, child, 1, found);
-        }
-    }
-
-    fn visit(&mut self, trie: &Trie, at: usize, depth: usize, found: &mut impl FnMut(u32, usize)) {
-        let node = trie.nodes[at];
-        if node.longest < self.shortest {
-            return;
-        }
-        let Some(alive) = self.fill_row(depth, node.label) else {
-            return;
-        };
-        let n = self.query.len();
-        if node.key != NO_KEY && depth + self.radius as usize >= n && depth as u32 >= self.shortest
-        {
-            let edits = self.rows[depth * self.width + n];
-            if edits <= self.radius {
-                found(node.key, edits as usize);
+    /// the backward walk finds the key. With radius 0 the forward walk's
+    /// bound is the radius everywhere, and it alone is exact.
+    pub(crate) fn within(&self, radius: usize, shortest: usize, mut found: impl FnMut(u32, usize)) {
+        let n = self.letters;
+        let index = self.index;
+        match &self.masks {
+            Some((forward, backward)) if !self.scans(radius) => {
+                let cut = n / 2;
+                let query = Query {
+                    masks: forward,
+                    letters: n,
+                };
+                index.forward.walk(query, radius, cut, shortest, &mut found);
+                if radius > 0 {
+                    let query = Query {
+                        masks: backward,
+                        letters: n,
+                    };
+                    let cut = n.saturating_sub(cut + 1);
+                    index
+                        .backward
+                        .walk(query, radius, cut, shortest, &mut found);
+                }
             }
-        }
-        if !alive {
-            return;
-        }
-        self.path.push(node.label);
-        let children = trie.children(at);
-        if children.len() <= FEW_CHILDREN {
-            for child in children {
-                self.visit(trie, child, depth + 1, found);
-            }
-        } else {
-            // A child whose letter is none of the query letters its row
-            // reads gets the same row as any other such child: if that row
-            // is dead, only the children with one of those letters can
-            // live. Most children of a crowded node die, so this skips most
-            // row computations.
-            let read = self.letters_read(depth + 1);
-            let letters = &self.query[read];
-            let stranger = ('\0'..)
-                .find(|c| !letters.contains(c))
-                .expect("a short run of letters leaves some char out");
-            let any_child_lives = self.fill_row(depth + 1, stranger) == Some(true);
-            for child in children {
-                if any_child_lives || letters.contains(&trie.nodes[child].label) {
-                    self.visit(trie, child, depth + 1, found);
+            masks => {
+                let fits = |len: usize| len >= shortest && len.abs_diff(n) <= radius;
+                for (id, &len) in index.key_len.iter().enumerate() {
+                    if !fits(len as usize) {
+                        continue;
+                    }
+                    let key = index.key(id);
+                    // A query too long for the masks is a sentence pasted
+                    // into a place field; keys that long are few.
+                    let edits = match masks {
+                        Some((forward, _)) => osa_distance(forward, n, key),
+                        None => crate::normalize::edit_distance(&self.text, key),
+                    };
+                    if edits <= radius {
+                        found(id as u32, edits);
+                    }
                 }
             }
         }
-        self.path.pop();
-    }
-
-    /// The query letters that row `depth` compares with its key letter,
-    /// directly or in a swap.
-    fn letters_read(&self, depth: usize) -> std::ops::Range<usize> {
-        let r = self.radius as usize;
-        let first = depth.saturating_sub(r).max(1);
-        let hi = self.query.len().min(depth + r);
-        first.saturating_sub(2).min(hi)..hi
-    }
-
-    /// Fills row `depth` for a key prefix ending in `letter`. `None` when
-    /// the band is empty (the prefix is too long for any key below it);
-    /// else whether any cell is within its bound, so the walk goes on.
-    fn fill_row(&mut self, depth: usize, letter: char) -> Option<bool> {
-        let n = self.query.len();
-        let r = self.radius as usize;
-        let cap = self.radius + 1;
-        let lo = depth.saturating_sub(r);
-        let hi = n.min(depth + r);
-        if lo > hi {
-            return None;
-        }
-        let w = self.width;
-        let (before, rest) = self.rows.split_at_mut(depth * w);
-        let row = &mut rest[..w];
-        let up = &before[(depth - 1) * w..];
-        // The key letter before this one, for a swap.
-        let previous = self.path.last().copied();
-        // Column 0 is the key prefix against no query letter; the cell left
-        // of the band is out of it.
-        let first = lo.max(1);
-        let mut left = cap;
-        if lo == 0 {
-            left = (depth as u32).min(cap);
-            row[0] = left;
-        }
-        // Zipped slices instead of indices: the loop runs for every trie
-        // node visited, and bounds checks were a good part of it.
-        let letters = self.query[first - 1..hi].iter();
-        let above = up[first..=hi].iter().zip(&up[first - 1..hi]);
-        for (k, (&a, (&up_here, &up_left))) in letters.zip(above).enumerate() {
-            let mut cell = (up_here + 1)
-                .min(left + 1)
-                .min(up_left + u32::from(a != letter));
-            if Some(a) == previous {
-                let j = first + k;
-                if j >= 2 && self.query[j - 2] == letter {
-                    cell = cell.min(before[(depth - 2) * w + j - 2] + 1);
-                }
-            }
-            cell = cell.min(cap);
-            row[first + k] = cell;
-            left = cell;
-        }
-        let split = self.cut.clamp(lo, hi + 1);
-        let alive = row[lo..split].iter().any(|&c| c <= self.tight)
-            || row[split..=hi].iter().any(|&c| c <= self.radius);
-        // The next row reads one cell right of this band.
-        if hi < n {
-            row[hi + 1] = cap;
-        }
-        Some(alive)
     }
 }
 
@@ -404,9 +265,9 @@ mod tests {
     ) -> Vec<(u32, usize)> {
         let letters: Vec<char> = query.chars().collect();
         let mut hits = Vec::new();
-        index.within(&letters, radius, shortest, |id, edits| {
-            hits.push((id, edits))
-        });
+        index
+            .query(&letters)
+            .within(radius, shortest, |id, edits| hits.push((id, edits)));
         hits.sort_unstable();
         hits.dedup();
         hits
@@ -478,8 +339,12 @@ mod tests {
             state % n
         };
         let alphabet: Vec<char> = "abcd e".chars().collect();
+        // Mostly short words; one in ten too long for the letter masks.
         let word = |next: &mut dyn FnMut(u64) -> u64| -> String {
-            let len = next(11);
+            let len = match next(10) {
+                0 => 60 + next(10),
+                _ => next(11),
+            };
             (0..len)
                 .map(|_| alphabet[next(alphabet.len() as u64) as usize])
                 .collect()
@@ -488,20 +353,23 @@ mod tests {
         keys.sort();
         keys.dedup();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let index = FuzzyIndex::new(keys.iter().copied());
+        let mut index = FuzzyIndex::new(keys.iter().copied());
         for _ in 0..600 {
             let query = word(&mut next);
-            for radius in 0..=4 {
+            for radius in 0..=6 {
                 let shortest = next(8) as usize;
                 let wanted: Vec<(u32, usize)> = by_scan(&keys, &query, radius)
                     .into_iter()
                     .filter(|&(id, _)| keys[id as usize].chars().count() >= shortest)
                     .collect();
-                assert_eq!(
-                    search_longer(&index, &query, radius, shortest),
-                    wanted,
-                    "{query:?} within {radius}, keys of {shortest}+ letters"
-                );
+                for scan_wide in [false, true] {
+                    index.set_scan_wide(scan_wide);
+                    assert_eq!(
+                        search_longer(&index, &query, radius, shortest),
+                        wanted,
+                        "{query:?} within {radius}, keys of {shortest}+ letters"
+                    );
+                }
             }
         }
     }

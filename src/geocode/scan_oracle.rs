@@ -217,7 +217,7 @@ fn queries(index: &PlaceIndex, count: usize, rng: &mut Rng) -> Vec<String> {
                     misspell(spelling, rng)
                 ),
                 6 => (0..1 + rng.below(6)).map(|_| rng.pick(SYLLABLES)).collect(),
-                _ => (0..1 + rng.below(40))
+                _ => (0..1 + rng.below(80))
                     .map(|_| "abdehiklmnqrstuz  -'".chars().nth(rng.below(20)).unwrap())
                     .collect(),
             }
@@ -247,14 +247,19 @@ fn agree(index: &PlaceIndex, queries: &[String]) -> BTreeMap<&'static str, usize
 #[test]
 fn indexed_fuzzy_stage_agrees_with_the_scan_on_a_generated_table() {
     let mut rng = Rng(0x5eed_f022);
-    let index = PlaceIndex::new(generated_places(300, &mut rng));
+    let mut index = PlaceIndex::new(generated_places(300, &mut rng));
     let queries = queries(&index, 2500, &mut rng);
-    let outcomes = agree(&index, &queries);
-    for outcome in ["fuzzy", "ambiguous", "unknown", "unknown, no suggestion"] {
-        assert!(
-            outcomes.get(outcome).copied().unwrap_or(0) >= 20,
-            "{outcomes:?}"
-        );
+    // Wide radii both scanned (as a table this small is) and walked (as a
+    // large one is).
+    for scan_wide in [true, false] {
+        index.fuzzy.index.set_scan_wide(scan_wide);
+        let outcomes = agree(&index, &queries);
+        for outcome in ["fuzzy", "ambiguous", "unknown", "unknown, no suggestion"] {
+            assert!(
+                outcomes.get(outcome).copied().unwrap_or(0) >= 20,
+                "{outcomes:?}"
+            );
+        }
     }
 }
 
@@ -262,14 +267,17 @@ fn indexed_fuzzy_stage_agrees_with_the_scan_on_a_generated_table() {
 fn indexed_fuzzy_stage_agrees_with_the_scan_on_the_bundled_table() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/places/places.csv");
     let csv = std::fs::read(path).unwrap();
-    let index = PlaceIndex::new(crate::places::read_places(path.as_ref(), &csv[..]).unwrap());
+    let mut index = PlaceIndex::new(crate::places::read_places(path.as_ref(), &csv[..]).unwrap());
     let mut rng = Rng(0x0b0d_1ed5);
     let queries = queries(&index, 3000, &mut rng);
-    let outcomes = agree(&index, &queries);
-    for outcome in ["fuzzy", "unknown", "unknown, no suggestion"] {
-        assert!(
-            outcomes.get(outcome).copied().unwrap_or(0) >= 20,
-            "{outcomes:?}"
-        );
+    for scan_wide in [true, false] {
+        index.fuzzy.index.set_scan_wide(scan_wide);
+        let outcomes = agree(&index, &queries);
+        for outcome in ["fuzzy", "unknown", "unknown, no suggestion"] {
+            assert!(
+                outcomes.get(outcome).copied().unwrap_or(0) >= 20,
+                "{outcomes:?}"
+            );
+        }
     }
 }
