@@ -125,6 +125,10 @@ pub enum Distances {
     Auto,
 }
 
+/// The most place texts whose geocoded properties `build` keeps as JSON:
+/// the common spellings of a large file, in a few MB.
+const FOUND_JSON_CACHE_SIZE: usize = 16_384;
+
 /// The most strike–base pairs `--distances auto` writes in full.
 pub const AUTO_MAX_PAIRS: u64 = 100_000;
 
@@ -722,6 +726,12 @@ pub fn build_with_progress(
             Measured,
             foldhash::fast::RandomState,
         > = Default::default();
+        // Each place text's geocoded properties as JSON (see below).
+        let mut found_json: std::collections::HashMap<
+            String,
+            Vec<u8>,
+            foldhash::fast::RandomState,
+        > = Default::default();
         while let Some(event) = events.next() {
             let event = match event {
                 Ok(event) => event,
@@ -794,6 +804,20 @@ pub fn build_with_progress(
                 nearest_base,
                 options.precision,
             );
+            // The same text always geocodes and measures alike, unless the
+            // row brought its own coordinates.
+            let record = match event.located {
+                Some(_) => record,
+                None => {
+                    if !found_json.contains_key(event.place.as_str()) {
+                        if found_json.len() >= FOUND_JSON_CACHE_SIZE {
+                            found_json.clear();
+                        }
+                        found_json.insert(event.place.clone(), record.found_json());
+                    }
+                    record.with_found_json(&found_json[event.place.as_str()])
+                }
+            };
             if let Some(c) = &mut collector {
                 c.add_event(&event, &found, nearest_base.map(|n| n.base.id.as_str()));
             }

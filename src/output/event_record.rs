@@ -33,6 +33,9 @@ pub struct EventRecord<'a> {
     pub nearest: Option<NearestBase<'a>>,
     /// Decimals of the coordinates.
     pub decimals: u8,
+    /// The geocoded properties' JSON from [`EventRecord::found_json`], when
+    /// the caller keeps it for events geocoded alike.
+    found_json: Option<&'a [u8]>,
     feature: OnceCell<Feature>,
 }
 
@@ -51,14 +54,46 @@ impl<'a> EventRecord<'a> {
             found,
             nearest,
             decimals,
+            found_json: None,
             feature: OnceCell::new(),
         }
+    }
+
+    /// The record with the JSON of its geocoded properties already written
+    /// (by [`EventRecord::found_json`] for another record with the same
+    /// `found` and `nearest`): a million events share a few thousand
+    /// resolutions, and those dozen properties were a third of the writing.
+    pub fn with_found_json(self, found_json: &'a [u8]) -> Self {
+        EventRecord {
+            found_json: Some(found_json),
+            ..self
+        }
+    }
+
+    /// The JSON of the properties that depend only on `found` and `nearest`
+    /// (`place_id` to `nearest_base_km`), each with its leading comma, as
+    /// [`EventRecord::write_json`] writes them.
+    pub fn found_json(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut first_key = JsonKeys::default();
+        // Any index but 0: inside the properties, a key has its comma.
+        let mut i = 1;
+        // Writing to a Vec cannot fail.
+        let _ = write_props(&mut out, &mut first_key, &mut i, |f| self.visit_found(f));
+        out
     }
 
     /// Calls `f` with each property in the layer's field order: the event's
     /// fields, its extra columns, then what geocoding and measuring found.
     pub fn visit(&self, mut f: impl FnMut(&str, Prop<'_>)) {
-        let (e, found) = (self.event, self.found);
+        self.visit_event(&mut f);
+        self.visit_found(&mut f);
+        self.visit_style(&mut f);
+    }
+
+    /// The event's own fields and extra columns.
+    fn visit_event(&self, f: &mut dyn FnMut(&str, Prop<'_>)) {
+        let e = self.event;
         f("date", Prop::Text(&e.date));
         f("kind", Prop::Text(e.kind.as_str()));
         f("subtype", Prop::Text(&e.subtype));
@@ -74,6 +109,12 @@ impl<'a> EventRecord<'a> {
         for (name, value) in self.extra_columns.iter().zip(&e.extra) {
             f(name, Prop::Text(value));
         }
+    }
+
+    /// What geocoding and measuring found: [`FOUND_PROPERTIES`] properties
+    /// that depend on `found` and `nearest` alone.
+    fn visit_found(&self, f: &mut dyn FnMut(&str, Prop<'_>)) {
+        let found = self.found;
         f("place_id", Prop::Text(&found.place.id));
         f("place_name", Prop::Text(&found.place.name));
         f("place_kind", Prop::Text(found.place.kind.as_str()));
@@ -98,6 +139,11 @@ impl<'a> EventRecord<'a> {
                 f("nearest_base_km", Prop::Null);
             }
         }
+    }
+
+    /// The title and the simplestyle marker fields.
+    fn visit_style(&self, f: &mut dyn FnMut(&str, Prop<'_>)) {
+        let (e, found) = (self.event, self.found);
         let style = LayerStyle::for_event_kind(e.kind.as_str());
         f(
             "title",
@@ -146,20 +192,42 @@ impl<'a> EventRecord<'a> {
         out.write_all(br#"]},"id":"#)?;
         json_str(out, &self.event.id)?;
         out.write_all(br#","properties":{"#)?;
-        let mut result = Ok(());
-        let mut i = 0;
         keys.start(self.extra_columns);
-        self.visit(|name, value| {
-            if result.is_ok() {
-                result = out
-                    .write_all(keys.key(i, name))
-                    .and_then(|()| value.write_json(out));
+        let mut i = 0;
+        write_props(out, keys, &mut i, |f| self.visit_event(f))?;
+        match self.found_json {
+            Some(block) => {
+                out.write_all(block)?;
+                i += FOUND_PROPERTIES;
             }
-            i += 1;
-        });
-        result?;
+            None => write_props(out, keys, &mut i, |f| self.visit_found(f))?,
+        }
+        write_props(out, keys, &mut i, |f| self.visit_style(f))?;
         out.write_all(b"}}")
     }
+}
+
+/// How many properties [`EventRecord::visit_found`] names.
+const FOUND_PROPERTIES: usize = 12;
+
+/// Writes the properties `visit` names, as `"name":value` after a comma
+/// for all but the very first (`*i` counts them across calls).
+fn write_props<W: Write>(
+    out: &mut W,
+    keys: &mut JsonKeys,
+    i: &mut usize,
+    visit: impl FnOnce(&mut dyn FnMut(&str, Prop<'_>)),
+) -> io::Result<()> {
+    let mut result = Ok(());
+    visit(&mut |name, value| {
+        if result.is_ok() {
+            result = out
+                .write_all(keys.key(*i, name))
+                .and_then(|()| value.write_json(out));
+        }
+        *i += 1;
+    });
+    result
 }
 
 /// Each property's `"name":` (after the first, `,"name":`) as JSON spells
@@ -183,19 +251,23 @@ impl JsonKeys {
         }
     }
 
-    /// The rendered key of property `i`, called `name`.
+    /// The rendered key of property `i`, called `name`. Keys are found by
+    /// place, and a property written from a block of JSON
+    /// ([`EventRecord::with_found_json`]) leaves its place empty.
     fn key(&mut self, i: usize, name: &str) -> &[u8] {
         if i >= self.keys.len() {
-            let mut rendered = Vec::new();
+            self.keys.resize(i + 1, Vec::new());
+        }
+        let key = &mut self.keys[i];
+        if key.is_empty() {
             if i > 0 {
-                rendered.push(b',');
+                key.push(b',');
             }
             // Writing to a Vec cannot fail.
-            let _ = json_str(&mut rendered, name);
-            rendered.push(b':');
-            self.keys.push(rendered);
+            let _ = json_str(key, name);
+            key.push(b':');
         }
-        &self.keys[i]
+        key
     }
 }
 
@@ -272,10 +344,18 @@ mod tests {
                     let mut direct = Vec::new();
                     record.write_json(&mut direct, &mut keys).unwrap();
                     let via_feature = serde_json::to_vec(record.feature()).unwrap();
-                    assert_eq!(
-                        String::from_utf8(direct).unwrap(),
-                        String::from_utf8(via_feature).unwrap()
-                    );
+                    let direct = String::from_utf8(direct).unwrap();
+                    assert_eq!(direct, String::from_utf8(via_feature).unwrap());
+                    // The geocoded properties from a block, as the pipeline
+                    // keeps them, and keys the writer never saw there.
+                    let block = record.found_json();
+                    let from_block = EventRecord::new(&e, extra, &found, nearest, decimals)
+                        .with_found_json(&block);
+                    for keys in [&mut keys, &mut JsonKeys::default()] {
+                        let mut written = Vec::new();
+                        from_block.write_json(&mut written, keys).unwrap();
+                        assert_eq!(String::from_utf8(written).unwrap(), direct);
+                    }
                 }
             }
         }
