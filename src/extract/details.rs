@@ -473,7 +473,8 @@ mod tests {
     use crate::extract::roles::tokenize;
 
     fn figures(text: &str) -> (Figure, Figure) {
-        let tokens = tokenize(text, 0, text.len());
+        let mut lowered = String::new();
+        let tokens = tokenize(text, 0, text.len(), &mut lowered);
         let counts = counts(&tokens);
         (
             figure(&tokens, &counts, (&KILLED_FILTER, KILLED_WORDS)),

@@ -326,10 +326,10 @@ fn trim_name(text: &str, start: usize, end: usize) -> (usize, usize) {
     let trimmed = name.trim_start_matches(is_apostrophe);
     let start = start + (name.len() - trimmed.len());
     let mut name = &text[start..end];
-    let chars: Vec<(usize, char)> = name.char_indices().collect();
-    if let [.., (a, ap), (_, 's' | 'S')] = chars.as_slice() {
-        if is_apostrophe(*ap) && *a >= 3 {
-            name = &name[..*a];
+    let mut last = name.char_indices().rev();
+    if let (Some((_, 's' | 'S')), Some((a, ap))) = (last.next(), last.next()) {
+        if is_apostrophe(ap) && a >= 3 {
+            name = &name[..a];
         }
     }
     let name = name.trim_end_matches(is_apostrophe);

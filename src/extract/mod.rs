@@ -37,6 +37,7 @@ pub mod dates;
 pub mod details;
 pub mod draft;
 pub mod lexicon;
+mod lower;
 pub mod matcher;
 pub mod roles;
 pub mod score;
@@ -241,9 +242,10 @@ impl<'a> Extractor<'a> {
         };
         let sentences = sentences::sentences(text, &lines);
         let found_all = self.matcher.find_all(text, &sentences);
+        let mut lowered = String::new();
         for found in found_all.chunk_by(|a, b| a.sentence == b.sentence) {
             let s = sentences[found[0].sentence];
-            let tokens = roles::tokenize(text, s.start, s.end);
+            let tokens = roles::tokenize(text, s.start, s.end, &mut lowered);
             let view = SentenceView::new(&tokens);
             let names: Vec<NameAt> = found
                 .iter()
@@ -410,7 +412,14 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     if is_one_line(text) {
         return Cow::Borrowed(text.trim());
     }
-    Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    let mut line = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    Cow::Owned(line)
 }
 
 /// Whether `text` has no white space but single spaces.

@@ -22,7 +22,7 @@
 //!    "until now");
 //! 6. anything else: `other`.
 
-use std::borrow::Cow;
+use std::ops::Range;
 
 use crate::model::{EventKind, PlaceKind};
 
@@ -31,6 +31,7 @@ use super::lexicon::{
     CLAUSE_OPENERS, CONTAINER_LINKS, COUNT_NOUNS, DIRECTIONS, PASSIVE_AFTER, SUBORDINATORS,
     WEAPON_WORDS,
 };
+use super::lower::push_lower;
 use super::Role;
 
 /// Most words between an event word and the place it is tied to.
@@ -49,7 +50,7 @@ pub struct Token<'t> {
     /// The token as written.
     pub text: &'t str,
     /// Lower case, without a possessive `'s`; see [`Token::lower`].
-    lowered: Cow<'t, str>,
+    lowered: &'t str,
     /// A word (else a punctuation mark).
     pub word: bool,
     /// Written with a possessive `'s`.
@@ -63,10 +64,26 @@ fn is_apostrophe(c: char) -> bool {
 /// The tokens of `text[start..end]`. Hyphens, apostrophes, periods and
 /// colons between letters or digits stay inside a word ("Iran-backed",
 /// "Qa’im", "U.S.", "09:44"); a period closing a dotted abbreviation too.
-pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
+/// The lower-case forms of capitalised words are written to `lowered`.
+pub fn tokenize<'t>(
+    text: &'t str,
+    start: usize,
+    end: usize,
+    lowered: &'t mut String,
+) -> Vec<Token<'t>> {
     let body = &text[start..end];
     let bytes = body.as_bytes();
     let mut out = Vec::with_capacity(body.len() / 5);
+    lowered.clear();
+    // Tokens whose lower-case form is in `lowered`, set once it is whole.
+    let mut in_buffer: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut push = |s: usize, e: usize, word: bool| {
+        let (t, form) = token(body, start, s, e, word, lowered);
+        if let Some(form) = form {
+            in_buffer.push((out.len(), form));
+        }
+        out.push(t);
+    };
     // Byte by byte: only a non-ASCII character is decoded.
     let char_at = |i: usize| -> char {
         match bytes[i] {
@@ -83,7 +100,7 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
             continue;
         }
         if !c.is_alphanumeric() {
-            out.push(token(body, start, i, i + len, false));
+            push(i, i + len, false);
             i += len;
             continue;
         }
@@ -113,54 +130,62 @@ pub fn tokenize(text: &str, start: usize, end: usize) -> Vec<Token<'_>> {
         if dotted && bytes.get(e) == Some(&b'.') {
             e += 1;
         }
-        out.push(token(body, start, i, e, true));
+        push(i, e, true);
         i = e;
+    }
+    let lowered: &'t String = lowered;
+    for (k, form) in in_buffer {
+        out[k].lowered = &lowered[form];
     }
     out
 }
 
-/// The token `body[s..e]`, where `body` starts at `start` in the text.
-fn token(body: &str, start: usize, s: usize, e: usize, word: bool) -> Token<'_> {
+/// The token `body[s..e]`, where `body` starts at `start` in the text, and
+/// where in `lowered` its lower-case form lies if it is not the text's.
+fn token<'t>(
+    body: &'t str,
+    start: usize,
+    s: usize,
+    e: usize,
+    word: bool,
+    lowered: &mut String,
+) -> (Token<'t>, Option<Range<usize>>) {
     let written = &body[s..e];
-    // Borrowed when already lower case, as most words are.
-    let mut lower: Cow<'_, str> = if written.is_ascii() {
-        if written.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(written.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(written)
-        }
-    } else if written.chars().any(char::is_uppercase) {
-        Cow::Owned(written.to_lowercase())
-    } else {
-        Cow::Borrowed(written)
-    };
-    let mut possessive = false;
-    for suffix in ["'s", "’s"] {
-        if word && lower.len() > suffix.len() + 2 && lower.ends_with(suffix) {
-            lower = match lower {
-                Cow::Borrowed(b) => Cow::Borrowed(&b[..b.len() - suffix.len()]),
-                Cow::Owned(mut o) => {
-                    o.truncate(o.len() - suffix.len());
-                    Cow::Owned(o)
-                }
-            };
-            possessive = true;
-        }
-    }
-    Token {
+    let in_buffer = push_lower(written, lowered);
+    let lower = in_buffer.clone().map_or(written, |r| &lowered[r]);
+    let (len, possessive) = without_possessive(lower, word);
+    let token = Token {
         start: start + s,
         end: start + e,
         text: written,
-        lowered: lower,
+        // Set by the caller when the form is in the buffer.
+        lowered: if in_buffer.is_some() {
+            ""
+        } else {
+            &written[..len]
+        },
         word,
         possessive,
+    };
+    (token, in_buffer.map(|r| r.start..r.start + len))
+}
+
+/// The length of `lower` without a possessive `'s`, and whether it had one.
+fn without_possessive(mut lower: &str, word: bool) -> (usize, bool) {
+    let mut possessive = false;
+    for suffix in ["'s", "’s"] {
+        if word && lower.len() > suffix.len() + 2 && lower.ends_with(suffix) {
+            lower = &lower[..lower.len() - suffix.len()];
+            possessive = true;
+        }
     }
+    (lower.len(), possessive)
 }
 
 impl Token<'_> {
     /// Lower case, without a possessive `'s`.
     pub fn lower(&self) -> &str {
-        &self.lowered
+        self.lowered
     }
 }
 
@@ -568,7 +593,8 @@ mod tests {
     use super::*;
 
     fn roles(text: &str, names: &[(&str, PlaceKind)]) -> Vec<Role> {
-        let tokens = tokenize(text, 0, text.len());
+        let mut lowered = String::new();
+        let tokens = tokenize(text, 0, text.len(), &mut lowered);
         let view = SentenceView::new(&tokens);
         let at: Vec<NameAt> = names
             .iter()
@@ -593,7 +619,8 @@ mod tests {
     #[test]
     fn tokens_keep_compounds_and_abbreviations() {
         let text = "U.S. jets hit Iran-backed sites, Iraq's “Al-Qa’im” 09:44.";
-        let words: Vec<&str> = tokenize(text, 0, text.len())
+        let mut lowered = String::new();
+        let words: Vec<&str> = tokenize(text, 0, text.len(), &mut lowered)
             .iter()
             .map(|t| t.text)
             .collect();
