@@ -465,10 +465,21 @@ impl<R: Read> crate::read_ahead::Positioned for EventReader<R> {
     }
 
     fn reuse(&mut self, item: Result<Event>) {
-        if let Ok(e) = item {
-            let texts = [e.id, e.date, e.subtype, e.actor, e.target, e.place];
-            let texts = texts.into_iter().chain([e.sources, e.notes]);
-            self.table.give_back(texts.chain(e.extra));
+        // Only our own layout's fields map back to single columns.
+        if let (Ok(e), Schema::Geoevents) = (item, self.schema) {
+            let c = &self.columns;
+            let texts = [
+                (c[0], e.id),
+                (c[1], e.date),
+                (c[3], e.subtype),
+                (c[4], e.actor),
+                (c[5], e.target),
+                (c[6], e.place),
+                (c[11], e.sources),
+                (c[12], e.notes),
+            ];
+            let extra = self.extra.iter().copied().zip(e.extra);
+            self.table.give_back(texts.into_iter().chain(extra));
         }
     }
 }

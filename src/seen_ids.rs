@@ -83,8 +83,11 @@ impl SeenIds {
                 let block = &mut bits[(h1 & (blocks - 1)) as usize * BLOCK_WORDS..][..BLOCK_WORDS];
                 let mut all_set = true;
                 for i in 0..PROBES {
-                    // The top 9 bits of each probe pick one of the block's 512.
-                    let bit = h2.wrapping_add(i.wrapping_mul(h1 | 1)) >> 55;
+                    // Each probe is its own full mix of the second hash:
+                    // stepping one hash by another (double hashing) and
+                    // keeping 9 bits left the probes of similar ids alike,
+                    // and false suspects some 300 times too common.
+                    let bit = mix(h2 ^ i.wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 55;
                     let (word, bit) = ((bit / 64) as usize, bit % 64);
                     all_set &= block[word] & (1 << bit) != 0;
                     block[word] |= 1 << bit;
@@ -112,6 +115,13 @@ impl SeenIds {
             SeenIds::Filtered { suspects, .. } => suspects,
         }
     }
+}
+
+/// SplitMix64's finaliser: every input bit moves every output bit.
+fn mix(mut x: u64) -> u64 {
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 /// Two independent 64-bit hashes of an id, with fixed seeds so that a build
@@ -149,6 +159,22 @@ pub fn confirm(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sequential_ids_raise_no_false_suspects() {
+        // Ids as generators and exports number them, in a filter sized for
+        // rows of 64 bytes: with 8 probes in a block the false-suspect rate
+        // is about 2e-9 (a suspect costs a reread of the file so far).
+        let ids = 1_000_000;
+        let mut seen = SeenIds::filtered(ids * 64);
+        let mut suspects = 0;
+        for n in 0..ids {
+            if seen.insert(&format!("syn-{n:07}"), n + 2) != Seen::New {
+                suspects += 1;
+            }
+        }
+        assert_eq!(suspects, 0);
+    }
 
     #[test]
     fn a_filter_never_misses_a_repeat_and_confirm_drops_false_suspects() {

@@ -21,13 +21,15 @@ pub struct CsvTable<R: Read> {
     reader: csv::Reader<LineEnds<R>>,
     headers: Vec<String>,
     record: csv::ByteRecord,
-    spare: Vec<String>,
+    /// Spare strings by the column they last held, so a reused string is
+    /// usually long enough already.
+    spare: Vec<Vec<String>>,
     spare_rows: Vec<Vec<String>>,
 }
 
-/// The most spare strings a table keeps: a few thousand rows' worth, so
-/// reuse never holds much memory.
-const MAX_SPARE: usize = 1 << 14;
+/// The most spare strings a table keeps for a column: a few thousand
+/// rows' worth, so reuse never holds much memory.
+const MAX_SPARE: usize = 1 << 12;
 /// The most spare field lists a table keeps (one is enough when rows are
 /// given back in turn).
 const MAX_SPARE_ROWS: usize = 4;
@@ -82,7 +84,7 @@ impl<R: Read> CsvTable<R> {
             reader,
             headers,
             record: csv::ByteRecord::new(),
-            spare: Vec::new(),
+            spare: vec![Vec::new(); raw.len()],
             spare_rows: Vec::new(),
         })
     }
@@ -123,17 +125,18 @@ impl<R: Read> CsvTable<R> {
         }
     }
 
-    /// Takes back strings a caller is done with (an event's fields) to hold
-    /// later rows' fields: at millions of rows, allocating a string per
-    /// field cost more than reading it.
-    pub fn give_back(&mut self, strings: impl IntoIterator<Item = String>) {
-        for mut text in strings {
-            if self.spare.len() >= MAX_SPARE {
-                return;
-            }
-            if text.capacity() > 0 {
+    /// Takes back strings a caller is done with (an event's fields), each
+    /// with the column it was read from, to hold later rows' fields: at
+    /// millions of rows, allocating a string per field cost more than
+    /// reading it.
+    pub fn give_back(&mut self, strings: impl IntoIterator<Item = (usize, String)>) {
+        for (column, mut text) in strings {
+            let Some(spare) = self.spare.get_mut(column) else {
+                continue;
+            };
+            if spare.len() < MAX_SPARE && text.capacity() > 0 {
                 text.clear();
-                self.spare.push(text);
+                spare.push(text);
             }
         }
     }
@@ -141,7 +144,7 @@ impl<R: Read> CsvTable<R> {
     /// Takes back a row's fields once the caller has moved out what it
     /// keeps, as [`CsvTable::give_back`] does, and the list for a later row.
     pub fn give_back_row(&mut self, mut fields: Vec<String>) {
-        self.give_back(fields.drain(..));
+        self.give_back(fields.drain(..).enumerate());
         if self.spare_rows.len() < MAX_SPARE_ROWS {
             self.spare_rows.push(fields);
         }
@@ -180,7 +183,7 @@ impl<R: Read> CsvTable<R> {
                     })?
                 }
             };
-            let mut field = self.spare.pop().unwrap_or_default();
+            let mut field = self.spare[i].pop().unwrap_or_default();
             field.push_str(text);
             fields.push(field);
         }
