@@ -43,6 +43,7 @@ pub mod normalize;
 pub mod output;
 pub mod pipeline;
 pub mod places;
+pub mod prepared_events;
 pub mod read_ahead;
 pub mod schemas;
 pub mod seen_ids;

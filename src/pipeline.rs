@@ -39,6 +39,7 @@ use crate::output::style::LayerStyle;
 use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
 use crate::places::read_places;
+use crate::prepared_events::{Prepared, PreparedEvents};
 use crate::read_ahead::read_ahead;
 use crate::schemas::{locate, Schema};
 use crate::shapes::ShapeError;
@@ -715,8 +716,13 @@ pub fn build_with_progress(
     }
     let mut errors = RowErrors::default();
     let mut resolver = CachedResolver::new(&index);
+    // The preview writes GeoJSON whatever the formats.
+    let json_wanted = options.preview
+        || formats
+            .iter()
+            .any(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
     let events = std::thread::scope(|scope| -> Result<EventReader<File>> {
-        let (mut events, reading) = read_ahead(scope, events);
+        let (mut events, reading) = read_ahead(scope, PreparedEvents::new(events, json_wanted));
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
         // Looked up once per event, so hashed with foldhash rather than the
         // slower default; the map is only looked up, never iterated, so the
@@ -732,7 +738,7 @@ pub fn build_with_progress(
             Vec<u8>,
             foldhash::fast::RandomState,
         > = Default::default();
-        while let Some(event) = events.next() {
+        while let Some(Prepared { event, json }) = events.next() {
             let event = match event {
                 Ok(event) => event,
                 Err(e) => {
@@ -806,6 +812,10 @@ pub fn build_with_progress(
             );
             // The same text always geocodes and measures alike, unless the
             // row brought its own coordinates.
+            let record = match json.is_empty() {
+                true => record,
+                false => record.with_event_json(&json),
+            };
             let record = match event.located {
                 Some(_) => record,
                 None => {
@@ -866,12 +876,16 @@ pub fn build_with_progress(
                 }
             }
             drop(record);
-            events.recycle(Ok(event));
+            events.recycle(Prepared {
+                event: Ok(event),
+                json,
+            });
         }
         drop(events);
         Ok(reading
             .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .into_reader())
     })?;
     progress(Progress {
         events: report.events_read as u64,

@@ -33,6 +33,9 @@ pub struct EventRecord<'a> {
     pub nearest: Option<NearestBase<'a>>,
     /// Decimals of the coordinates.
     pub decimals: u8,
+    /// The event's own properties' JSON from [`EventJson`], when written
+    /// ahead (on the reading thread).
+    event_json: Option<&'a [u8]>,
     /// The geocoded properties' JSON from [`EventRecord::found_json`], when
     /// the caller keeps it for events geocoded alike.
     found_json: Option<&'a [u8]>,
@@ -54,8 +57,18 @@ impl<'a> EventRecord<'a> {
             found,
             nearest,
             decimals,
+            event_json: None,
             found_json: None,
             feature: OnceCell::new(),
+        }
+    }
+
+    /// The record with the JSON of its own properties already written, by
+    /// [`EventJson::render`] for this event and these extra columns.
+    pub fn with_event_json(self, event_json: &'a [u8]) -> Self {
+        EventRecord {
+            event_json: Some(event_json),
+            ..self
         }
     }
 
@@ -93,22 +106,7 @@ impl<'a> EventRecord<'a> {
 
     /// The event's own fields and extra columns.
     fn visit_event(&self, f: &mut dyn FnMut(&str, Prop<'_>)) {
-        let e = self.event;
-        f("date", Prop::Text(&e.date));
-        f("kind", Prop::Text(e.kind.as_str()));
-        f("subtype", Prop::Text(&e.subtype));
-        f("actor", Prop::Text(&e.actor));
-        f("target", Prop::Text(&e.target));
-        f("place", Prop::Text(&e.place));
-        f("killed_low", Prop::count(e.killed_low));
-        f("killed_high", Prop::count(e.killed_high));
-        f("injured_low", Prop::count(e.injured_low));
-        f("injured_high", Prop::count(e.injured_high));
-        f("sources", Prop::Text(&e.sources));
-        f("notes", Prop::Text(&e.notes));
-        for (name, value) in self.extra_columns.iter().zip(&e.extra) {
-            f(name, Prop::Text(value));
-        }
+        visit_event(self.event, self.extra_columns, f);
     }
 
     /// What geocoding and measuring found: [`FOUND_PROPERTIES`] properties
@@ -194,7 +192,13 @@ impl<'a> EventRecord<'a> {
         out.write_all(br#","properties":{"#)?;
         keys.start(self.extra_columns);
         let mut i = 0;
-        write_props(out, keys, &mut i, |f| self.visit_event(f))?;
+        match self.event_json {
+            Some(block) => {
+                out.write_all(block)?;
+                i += EVENT_PROPERTIES + self.extra_columns.len();
+            }
+            None => write_props(out, keys, &mut i, |f| self.visit_event(f))?,
+        }
         match self.found_json {
             Some(block) => {
                 out.write_all(block)?;
@@ -207,8 +211,51 @@ impl<'a> EventRecord<'a> {
     }
 }
 
+/// How many properties [`visit_event`] names besides the extra columns.
+const EVENT_PROPERTIES: usize = 12;
 /// How many properties [`EventRecord::visit_found`] names.
 const FOUND_PROPERTIES: usize = 12;
+
+/// An event's own fields and extra columns, as properties.
+fn visit_event(e: &Event, extra_columns: &[String], f: &mut dyn FnMut(&str, Prop<'_>)) {
+    f("date", Prop::Text(&e.date));
+    f("kind", Prop::Text(e.kind.as_str()));
+    f("subtype", Prop::Text(&e.subtype));
+    f("actor", Prop::Text(&e.actor));
+    f("target", Prop::Text(&e.target));
+    f("place", Prop::Text(&e.place));
+    f("killed_low", Prop::count(e.killed_low));
+    f("killed_high", Prop::count(e.killed_high));
+    f("injured_low", Prop::count(e.injured_low));
+    f("injured_high", Prop::count(e.injured_high));
+    f("sources", Prop::Text(&e.sources));
+    f("notes", Prop::Text(&e.notes));
+    for (name, value) in extra_columns.iter().zip(&e.extra) {
+        f(name, Prop::Text(value));
+    }
+}
+
+/// Writes events' own properties as JSON ahead of the records: they need
+/// no geocoding, so the reading thread can write them while the main
+/// thread geocodes and writes the one before.
+#[derive(Debug, Default)]
+pub struct EventJson {
+    keys: JsonKeys,
+}
+
+impl EventJson {
+    /// Writes `event`'s own properties (`"date":…` to its last extra column)
+    /// into `out`, cleared first, for [`EventRecord::with_event_json`].
+    pub fn render(&mut self, event: &Event, extra_columns: &[String], out: &mut Vec<u8>) {
+        out.clear();
+        self.keys.start(extra_columns);
+        let mut i = 0;
+        // Writing to a Vec cannot fail.
+        let _ = write_props(out, &mut self.keys, &mut i, |f| {
+            visit_event(event, extra_columns, f)
+        });
+    }
+}
 
 /// Writes the properties `visit` names, as `"name":value` after a comma
 /// for all but the very first (`*i` counts them across calls).
@@ -349,12 +396,19 @@ mod tests {
                     // The geocoded properties from a block, as the pipeline
                     // keeps them, and keys the writer never saw there.
                     let block = record.found_json();
-                    let from_block = EventRecord::new(&e, extra, &found, nearest, decimals)
-                        .with_found_json(&block);
-                    for keys in [&mut keys, &mut JsonKeys::default()] {
-                        let mut written = Vec::new();
-                        from_block.write_json(&mut written, keys).unwrap();
-                        assert_eq!(String::from_utf8(written).unwrap(), direct);
+                    let mut own = Vec::new();
+                    EventJson::default().render(&e, extra, &mut own);
+                    let fresh = || EventRecord::new(&e, extra, &found, nearest, decimals);
+                    for from_blocks in [
+                        fresh().with_found_json(&block),
+                        fresh().with_event_json(&own),
+                        fresh().with_event_json(&own).with_found_json(&block),
+                    ] {
+                        for keys in [&mut keys, &mut JsonKeys::default()] {
+                            let mut written = Vec::new();
+                            from_blocks.write_json(&mut written, keys).unwrap();
+                            assert_eq!(String::from_utf8(written).unwrap(), direct);
+                        }
                     }
                 }
             }
