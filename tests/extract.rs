@@ -356,6 +356,29 @@ fn the_draft_is_deterministic_and_written_whole() {
         stderr(&out)
     );
     assert_eq!(wd.list("out"), ["a.csv", "b.csv", "taken.csv"]);
+
+    // A report named as the draft by mistake is refused, not overwritten;
+    // an earlier draft is replaced.
+    let report = wd.write("out/report.txt", fs::read(&seeds[1]).unwrap());
+    let report = report.to_str().unwrap();
+    let out = wd.run(&[
+        "extract",
+        "--places",
+        &places,
+        "--draft-events",
+        report,
+        &seeds[0],
+    ]);
+    assert_exit(&out, 1);
+    assert!(
+        stderr(&out).contains("not an earlier draft"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fs::read(report).unwrap(), fs::read(&seeds[1]).unwrap());
+    let again = found(&wd, &seeds, &["--draft-events", "out/a.csv"]);
+    assert_eq!(again, a);
+    assert_eq!(wd.bytes("out/a.csv"), wd.bytes("out/b.csv"));
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use geoevents::events::EVENT_COLUMNS;
 use geoevents::extract::draft::{draft_events, write_csv};
 use geoevents::extract::{Extractor, Mention, MENTION_FIELDS};
 use geoevents::output::OutputDir;
@@ -76,6 +77,9 @@ pub fn run(args: Args) -> geoevents::Result<ExitCode> {
     // last name does not come after pages of output.
     for file in args.files.iter().filter(|f| *f != "-") {
         fs::metadata(file).map_err(|e| Error::io(file, e))?;
+    }
+    if let Some(path) = &args.draft_events {
+        check_draft_target(path)?;
     }
     if args.files.iter().filter(|f| *f == "-").count() > 1 {
         return Err(Error::io(
@@ -157,6 +161,32 @@ fn read(file: &str) -> geoevents::Result<Vec<u8>> {
 }
 
 /// Writes the draft through a temporary file renamed into place.
+/// Refuses a `--draft-events` path that holds something other than an
+/// earlier draft (a report given there by mistake would be lost), as GDAL
+/// refuses to overwrite a dataset it did not write.
+fn check_draft_target(path: &Path) -> geoevents::Result<()> {
+    let header = EVENT_COLUMNS.join(",");
+    let mut existing = Vec::new();
+    match fs::File::open(path) {
+        Ok(file) => {
+            file.take(header.len() as u64)
+                .read_to_end(&mut existing)
+                .map_err(|e| Error::io(path, e))?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    }
+    if existing.is_empty() || existing == header.as_bytes() {
+        return Ok(());
+    }
+    Err(Error::io(
+        path,
+        io::Error::other(
+            "--draft-events writes its draft here, but the file is not an earlier draft (it does not start with the events header); choose another name or remove it",
+        ),
+    ))
+}
+
 fn write_draft(
     path: &Path,
     rows: &[geoevents::extract::draft::DraftEvent],
