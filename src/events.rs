@@ -72,9 +72,10 @@ fn is_safe_id(id: &str) -> bool {
         && !id.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
-/// Suspects settled one reread each before the reader gives up on the
-/// filter; the filter's size makes even one unlikely.
-const MAX_REREADS: u32 = 16;
+/// Suspect events held back until the ids are settled; past this many the
+/// filter is too crowded for the file, and the reader reads the ids so far
+/// again and keeps every id from then on.
+const MAX_HELD: usize = 4096;
 
 /// Streams validated events from a CSV file.
 pub struct EventReader<R: Read> {
@@ -85,15 +86,11 @@ pub struct EventReader<R: Read> {
     extra: Vec<usize>,
     extra_names: Vec<String>,
     seen: SeenIds,
-    /// Whether a duplicate has been confirmed: from then on the build fails
-    /// and writes nothing, so later suspects wait for one reread at the end
-    /// instead of a reread each.
-    duplicate_found: bool,
-    /// Suspects settled by a reread so far: past [`MAX_REREADS`] the filter
-    /// is too crowded for the file and the reader keeps every id instead.
-    rereads: u32,
-    /// Errors found after the last row (duplicates settled by the reread).
-    pending: VecDeque<Error>,
+    /// Events whose id the filter may have seen, held back (so that a
+    /// duplicate never reaches a writer) until the ids are settled.
+    held: Vec<Event>,
+    /// Events and errors settled, to hand out before the next row.
+    ready: VecDeque<Result<Event>>,
     finished: bool,
     /// Foreign rows that are neither strikes nor attacks, by reason.
     skipped: BTreeMap<String, usize>,
@@ -144,9 +141,8 @@ impl<R: Read> EventReader<R> {
             extra,
             extra_names,
             seen: SeenIds::exact(),
-            duplicate_found: false,
-            rereads: 0,
-            pending: VecDeque::new(),
+            held: Vec::new(),
+            ready: VecDeque::new(),
             finished: false,
             skipped: BTreeMap::new(),
         })
@@ -238,8 +234,9 @@ impl<R: Read> EventReader<R> {
     }
 
     /// A row as an event; `None` for a foreign row that is neither a strike
-    /// nor an attack (counted in [`EventReader::skipped`]).
-    fn parse(&mut self, mut row: Row) -> Result<Option<Event>> {
+    /// nor an attack (counted in [`EventReader::skipped`]) and for an event
+    /// held back as a suspect.
+    fn parse(&mut self, row: Row) -> Result<Option<Event>> {
         let id_column = self.schema.columns()[0];
         let id = row.fields[self.columns[0]].as_str();
         let id_problem = if id.is_empty() {
@@ -252,7 +249,18 @@ impl<R: Read> EventReader<R> {
         if let Some(problem) = id_problem {
             return Err(self.table.invalid(row.line, id_column, id, problem));
         }
-        self.check_duplicate(id, row.line)?;
+        let suspect = self.check_duplicate(id, row.line)?;
+        match self.parse_fields(row)? {
+            Some(event) if suspect => {
+                self.hold(event);
+                Ok(None)
+            }
+            parsed => Ok(parsed),
+        }
+    }
+
+    /// [`EventReader::parse`] once the id is known good.
+    fn parse_fields(&mut self, mut row: Row) -> Result<Option<Event>> {
         let foreign = match self.schema {
             Schema::Geoevents => {
                 let parsed = self.parse_own(&mut row);
@@ -350,38 +358,76 @@ impl<R: Read> EventReader<R> {
         })
     }
 
-    /// Records an id; a duplicate is an error naming the first line.
-    fn check_duplicate(&mut self, id: &str, line: u64) -> Result<()> {
-        let first_line = match self.seen.insert(id, line) {
-            Seen::New => None,
-            Seen::Repeat(first_line) => Some(first_line),
-            Seen::Suspect if self.rereads >= MAX_REREADS => {
-                self.keep_every_id(line)?;
-                match self.seen.insert(id, line) {
-                    Seen::Repeat(first_line) => Some(first_line),
-                    _ => None,
-                }
-            }
-            // Settled now, so that a duplicate never reaches the outputs.
-            Seen::Suspect if !self.duplicate_found => {
-                self.rereads += 1;
-                self.first_line_of(id, line)?
-            }
+    /// Records an id; a duplicate is an error naming the first line. True
+    /// when the id is a suspect: the filter may have seen it.
+    fn check_duplicate(&mut self, id: &str, line: u64) -> Result<bool> {
+        match self.seen.insert(id, line) {
+            Seen::New => Ok(false),
+            Seen::Repeat(first_line) => Err(self.duplicate(id.to_string(), line, first_line)),
             Seen::Suspect => {
                 self.seen.defer(id, line);
-                None
+                Ok(true)
             }
-        };
-        if let Some(first_line) = first_line {
-            self.duplicate_found = true;
-            return Err(Error::DuplicateId {
-                path: self.table.path().to_path_buf(),
-                line,
-                id: id.to_string(),
-                first_line,
-            });
         }
-        Ok(())
+    }
+
+    fn duplicate(&self, id: String, line: u64, first_line: u64) -> Error {
+        Error::DuplicateId {
+            path: self.table.path().to_path_buf(),
+            line,
+            id,
+            first_line,
+        }
+    }
+
+    /// Holds a suspect event back. Suspects are settled all at once, after
+    /// the last row (one more read of the file, where settling each at its
+    /// row cost a read of every id before it); a filter too crowded for the
+    /// file settles them now and keeps every id from here on.
+    fn hold(&mut self, event: Event) {
+        let line = event.line;
+        self.held.push(event);
+        if self.held.len() <= MAX_HELD {
+            return;
+        }
+        let mut seen = SeenIds::exact();
+        match self.reread_ids() {
+            Ok(ids) => {
+                for (id, l) in ids.take_while(|(_, l)| *l <= line) {
+                    seen.insert(&id, l);
+                }
+            }
+            Err(e) => return self.ready.push_back(Err(e)),
+        }
+        self.release(|id| seen.first_line(id));
+        self.seen = seen;
+    }
+
+    /// Hands out the held events, in file order, and an error for each
+    /// suspect that repeats an earlier id (`first_line` of its id).
+    fn release(&mut self, first_line: impl Fn(&str) -> Option<u64>) {
+        let mut held = std::mem::take(&mut self.held).into_iter().peekable();
+        for (id, line) in self.seen.take_suspects() {
+            let event = held.next_if(|e| e.line == line);
+            match first_line(&id).filter(|&first| first < line) {
+                Some(first) => {
+                    let error = self.duplicate(id, line, first);
+                    self.ready.push_back(Err(error));
+                }
+                None => self.ready.extend(event.map(Ok)),
+            }
+        }
+    }
+
+    /// Settles the suspects left at the end in one more read.
+    fn settle_suspects(&mut self) {
+        match self.reread_ids() {
+            Ok(ids) => {
+                let first = seen_ids::first_lines(self.seen.suspects(), ids);
+                self.release(|id| first.get(id).copied());
+            }
+            Err(e) => self.ready.push_back(Err(e)),
+        }
     }
 
     /// The ids of the rows the first read recorded (decoded, with a usable
@@ -400,62 +446,32 @@ impl<R: Read> EventReader<R> {
             }
         }))
     }
-
-    /// The line an id was first recorded on before `line`, by reading the
-    /// file again.
-    fn first_line_of(&self, id: &str, line: u64) -> Result<Option<u64>> {
-        Ok(self
-            .reread_ids()?
-            .take_while(|(_, l)| *l < line)
-            .find(|(other, _)| other == id)
-            .map(|(_, l)| l))
-    }
-
-    /// Switches to keeping every id, those before `line` read again.
-    fn keep_every_id(&mut self, line: u64) -> Result<()> {
-        let mut seen = SeenIds::exact();
-        for (id, l) in self.reread_ids()?.take_while(|(_, l)| *l < line) {
-            seen.insert(&id, l);
-        }
-        self.seen = seen;
-        Ok(())
-    }
-
-    /// Settles the suspects left at the end in one more read.
-    fn settle_suspects(&mut self) -> Result<()> {
-        let path = self.table.path().to_path_buf();
-        let confirmed = seen_ids::confirm(self.seen.suspects(), self.reread_ids()?);
-        for (line, id, first_line) in confirmed {
-            self.pending.push_back(Error::DuplicateId {
-                path: path.clone(),
-                line,
-                id,
-                first_line,
-            });
-        }
-        Ok(())
-    }
 }
 
 impl<R: Read> Iterator for EventReader<R> {
     type Item = Result<Event>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.finished {
-            if let Some(row) = self.table.next_row() {
-                match row.and_then(|row| self.parse(row)) {
+        loop {
+            if let Some(item) = self.ready.pop_front() {
+                return Some(item);
+            }
+            if self.finished {
+                return None;
+            }
+            match self.table.next_row() {
+                Some(row) => match row.and_then(|row| self.parse(row)) {
                     Ok(None) => continue,
                     parsed => return parsed.transpose(),
-                }
-            }
-            self.finished = true;
-            if !self.seen.suspects().is_empty() {
-                if let Err(e) = self.settle_suspects() {
-                    self.pending.push_back(e);
+                },
+                None => {
+                    self.finished = true;
+                    if !self.seen.suspects().is_empty() {
+                        self.settle_suspects();
+                    }
                 }
             }
         }
-        self.pending.pop_front().map(Err)
     }
 }
 
@@ -527,6 +543,14 @@ mod tests {
         reader.collect()
     }
 
+    /// The errors among `results`, as text.
+    fn errors(results: &[Result<Event>]) -> Vec<String> {
+        results
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+            .collect()
+    }
+
     #[test]
     fn a_crowded_filter_falls_back_to_keeping_every_id() {
         let mut text = format!("{HEADER}\n");
@@ -539,19 +563,27 @@ mod tests {
         text.push_str("e59999,2024-01-02,strike,,,,X,,,,,,\n");
         text.push_str("e60000,2024-01-02,strike,,,,X,,,,,,\n");
         let results = read_crowded(&text);
-        let ok = results.iter().filter(|r| r.is_ok()).count();
-        let errors: Vec<String> = results
-            .iter()
-            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
-            .collect();
-        assert_eq!(ok, 60_001, "every row but the two repeats");
+        let errors = errors(&results);
+        assert_eq!(
+            results.len() - errors.len(),
+            60_001,
+            "every row but the two repeats"
+        );
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].contains("line 60002") && errors[0].contains("line 12)"));
         assert!(errors[1].contains("line 60003") && errors[1].contains("line 60001)"));
+        // Every other row comes out once: held events later than the rows
+        // after them, none lost.
+        let mut lines: Vec<u64> = results.iter().flatten().map(|e| e.line).collect();
+        lines.sort_unstable();
+        let expected: Vec<u64> = (2..=60_004)
+            .filter(|l| *l != 60_002 && *l != 60_003)
+            .collect();
+        assert_eq!(lines, expected);
     }
 
     #[test]
-    fn suspects_are_settled_at_once_then_at_the_end() {
+    fn suspects_are_held_back_and_settled_after_the_last_row() {
         let mut text = format!("{HEADER}\n");
         for i in 0..3000 {
             text.push_str(&format!("e{i},2024-01-02,strike,,,,X,,,,,,\n"));
@@ -559,21 +591,21 @@ mod tests {
         for repeat in ["e5", "e2999", "e7"] {
             text.push_str(&format!("{repeat},2024-01-02,strike,,,,X,,,,,,\n"));
         }
+        text.push_str("last,2024-01-02,strike,,,,X,,,,,,\n");
         let results = read_crowded(&text);
-        let errors: Vec<String> = results
-            .iter()
-            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
-            .collect();
-        // After the first duplicate the later repeats still come through as
-        // events (a build stops writing at the first error) and are
-        // reported after the last row.
-        assert_eq!(results.len() - errors.len(), 3002);
+        let errors = errors(&results);
+        // A repeat never comes through as an event: it is reported, in file
+        // order, once the last row has been read.
+        assert_eq!(results.len() - errors.len(), 3001);
         assert_eq!(errors.len(), 3, "{errors:?}");
-        // The first at its row; the later two once the file has been read.
         assert!(errors[0].contains("line 3002") && errors[0].contains("line 7)"));
         assert!(errors[1].contains("line 3003") && errors[1].contains("line 3001)"));
         assert!(errors[2].contains("line 3004") && errors[2].contains("line 9)"));
-        assert!(results[3000].is_err(), "reported in the place of its row");
+        let last = results
+            .iter()
+            .position(|r| matches!(r, Ok(e) if e.id == "last"));
+        let first_error = results.iter().position(Result::is_err);
+        assert!(last < first_error, "settled after the last row");
     }
 
     fn read(text: &str) -> Vec<Result<Event>> {

@@ -5,12 +5,13 @@
 //! event: 100 MB at a million rows, a gigabyte at ten million. A file on
 //! disk can be read again, so its ids go through a Bloom filter sized from
 //! the file's length: an id the filter has not seen is certainly new; one it
-//! may have seen is a *suspect*, which the reader settles exactly by
-//! reading the ids before it again ([`crate::events::EventReader::open`]).
-//! The filter has a bit per byte of the file (at most 64 MiB), so even with
-//! short rows of 40 bytes a false suspect comes about once in a million
-//! rows, and with the bundled file's row sizes far more rarely. Input that
-//! cannot be read twice (standard input, memory) keeps every id instead.
+//! may have seen is a *suspect*: the reader holds its event back and
+//! settles every suspect exactly after the last row, in one more read of
+//! the file ([`crate::events::EventReader::open`]). The filter has a bit per
+//! byte of the file (at most 64 MiB): none of a million numbered ids at 64
+//! bits an id is a false suspect, and one in ten million at 54 (the cap, at
+//! 10M rows of 200 bytes). Input that cannot be read twice (standard input,
+//! memory) keeps every id instead.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
@@ -101,10 +102,26 @@ impl SeenIds {
         }
     }
 
-    /// Keeps a suspect to settle later, with [`confirm`].
+    /// Keeps a suspect to settle later, with [`first_lines`].
     pub fn defer(&mut self, id: &str, line: u64) {
         if let SeenIds::Filtered { suspects, .. } = self {
             suspects.push((id.to_string(), line));
+        }
+    }
+
+    /// Takes the suspects deferred so far, in the order deferred.
+    pub fn take_suspects(&mut self) -> Vec<(String, u64)> {
+        match self {
+            SeenIds::Exact(_) => Vec::new(),
+            SeenIds::Filtered { suspects, .. } => std::mem::take(suspects),
+        }
+    }
+
+    /// The first line of `id`, when every id is kept.
+    pub fn first_line(&self, id: &str) -> Option<u64> {
+        match self {
+            SeenIds::Exact(seen) => seen.get(id).copied(),
+            SeenIds::Filtered { .. } => None,
         }
     }
 
@@ -133,13 +150,13 @@ fn hashes(id: &str) -> (u64, u64) {
     )
 }
 
-/// Settles suspects against a second read of the ids: `ids` yields every
-/// recorded id with its line, in file order. Returns `(line, id,
-/// first_line)` for each suspect that truly repeats an earlier id.
-pub fn confirm(
+/// The first line of each suspect's id among `ids` (every id of the file
+/// with its line, in file order): a suspect is a repeat when its id was
+/// first seen on an earlier line.
+pub fn first_lines(
     suspects: &[(String, u64)],
     ids: impl IntoIterator<Item = (String, u64)>,
-) -> Vec<(u64, String, u64)> {
+) -> HashMap<String, u64> {
     let wanted: HashSet<&str> = suspects.iter().map(|(id, _)| id.as_str()).collect();
     let mut first: HashMap<String, u64> = HashMap::new();
     for (id, line) in ids {
@@ -147,13 +164,7 @@ pub fn confirm(
             first.entry(id).or_insert(line);
         }
     }
-    suspects
-        .iter()
-        .filter_map(|(id, line)| {
-            let &first_line = first.get(id)?;
-            (first_line < *line).then(|| (*line, id.clone(), first_line))
-        })
-        .collect()
+    first
 }
 
 #[cfg(test)]
@@ -177,7 +188,7 @@ mod tests {
     }
 
     #[test]
-    fn a_filter_never_misses_a_repeat_and_confirm_drops_false_suspects() {
+    fn a_filter_never_misses_a_repeat_and_the_reread_drops_false_suspects() {
         // A tiny filter (the minimum) with many ids, so false suspects occur.
         let mut seen = SeenIds::filtered(0);
         let ids: Vec<String> = (0..60_000).map(|i| format!("id-{i}")).collect();
@@ -205,12 +216,17 @@ mod tests {
             .collect();
         reread.push(("id-17".into(), 70_000));
         reread.push(("id-59999".into(), 70_001));
+        let first = first_lines(&suspects, reread);
+        let repeats: Vec<(u64, &str, u64)> = suspects
+            .iter()
+            .filter_map(|(id, line)| {
+                let first = *first.get(id)?;
+                (first < *line).then_some((*line, id.as_str(), first))
+            })
+            .collect();
         assert_eq!(
-            confirm(&suspects, reread),
-            vec![
-                (70_000, "id-17".to_string(), 19),
-                (70_001, "id-59999".to_string(), 60_001)
-            ]
+            repeats,
+            [(70_000, "id-17", 19), (70_001, "id-59999", 60_001)]
         );
     }
 
