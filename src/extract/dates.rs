@@ -10,9 +10,10 @@
 //! night, Ryder said on Tuesday"). Without a dateline, weekdays and
 //! relative words give no date: nothing is guessed.
 
-use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
+use super::lower::push_lower;
 use super::word_filter::WordFilter;
 
 /// A calendar date (proleptic Gregorian).
@@ -180,52 +181,63 @@ pub fn is_calendar_word(word: &str) -> bool {
 struct Word<'t> {
     start: usize,
     end: usize,
-    lower: Cow<'t, str>,
+    lower: &'t str,
     text: &'t str,
 }
 
-fn words(text: &str) -> Vec<Word<'_>> {
-    let mut out = Vec::new();
+/// The words of `text`. The lower-case forms of capitalised words are
+/// written to `lowered`, one buffer for the sentence rather than a
+/// `String` each.
+fn words<'t>(text: &'t str, lowered: &'t mut String) -> Vec<Word<'t>> {
+    lowered.clear();
+    let mut out = Vec::with_capacity(text.len() / 5);
+    // Words whose lower-case form is in `lowered`, set once it is whole.
+    let mut in_buffer: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut push = |s: usize, e: usize| {
+        let text_word = &text[s..e];
+        let lower = match push_lower(text_word, lowered) {
+            None => stem(text_word),
+            Some(form) => {
+                let len = stem(&lowered[form.clone()]).len();
+                in_buffer.push((out.len(), form.start..form.start + len));
+                ""
+            }
+        };
+        out.push(Word {
+            start: s,
+            end: e,
+            lower,
+            text: text_word,
+        });
+    };
     let mut open: Option<usize> = None;
     let is_part = |c: char| c.is_alphanumeric() || c == '-' || c == ':';
     for (i, c) in text.char_indices() {
         match (is_part(c), open) {
             (true, None) => open = Some(i),
             (false, Some(s)) => {
-                out.push((s, i));
+                push(s, i);
                 open = None;
             }
             _ => {}
         }
     }
     if let Some(s) = open {
-        out.push((s, text.len()));
+        push(s, text.len());
     }
-    out.into_iter()
-        .map(|(s, e)| {
-            let text_word = &text[s..e];
-            let lower: Cow<'_, str> = if text_word.chars().any(char::is_uppercase) {
-                Cow::Owned(text_word.to_lowercase())
-            } else {
-                Cow::Borrowed(text_word)
-            };
-            // "Wednesday’s" → "wednesday"
-            let stem = lower
-                .strip_suffix("’s")
-                .or_else(|| lower.strip_suffix("'s"))
-                .map(str::to_string);
-            let lower = match stem {
-                Some(stem) => Cow::Owned(stem),
-                None => lower,
-            };
-            Word {
-                start: s,
-                end: e,
-                lower,
-                text: text_word,
-            }
-        })
-        .collect()
+    let lowered: &'t String = lowered;
+    for (k, form) in in_buffer {
+        out[k].lower = &lowered[form];
+    }
+    out
+}
+
+/// A lower-case word without a possessive: "wednesday’s" → "wednesday".
+fn stem(lower: &str) -> &str {
+    lower
+        .strip_suffix("’s")
+        .or_else(|| lower.strip_suffix("'s"))
+        .unwrap_or(lower)
 }
 
 fn is_capitalised(word: &str) -> bool {
@@ -304,28 +316,29 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
     if !may_date {
         return Vec::new();
     }
-    let words = words(text);
+    let mut lowered = String::new();
+    let words = words(text, &mut lowered);
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let w = &words[i];
-        let next = |k: usize| words.get(i + k).map(|w| &*w.lower);
+        let next = |k: usize| words.get(i + k).map(|w| w.lower);
         let mut found: Option<(DateExpr, usize)> = None;
-        if let Some(date) = iso(&w.lower) {
+        if let Some(date) = iso(w.lower) {
             found = Some((DateExpr::Full(date), i));
-        } else if let Some(m) = month(&w.lower).filter(|_| is_capitalised(w.text)) {
+        } else if let Some(m) = month(w.lower).filter(|_| is_capitalised(w.text)) {
             // "November 22", "Nov. 22, 2023"; "may 4" is not a date.
             if let Some(d) = next(1).and_then(day_number) {
                 found = Some(with_year(m, d, next(2), i + 1));
             }
-        } else if let Some(d) = day_number(&w.lower) {
+        } else if let Some(d) = day_number(w.lower) {
             // "22 Nov, 2024", "22 November 2023"
             let capitalised = words.get(i + 1).is_some_and(|w| is_capitalised(w.text));
             if let Some(m) = next(1).and_then(month).filter(|_| capitalised) {
                 found = Some(with_year(m, d, next(2), i + 1));
             }
         } else if let Some(k) = WEEKDAY_FILTER
-            .may_hold(&w.lower)
+            .may_hold(w.lower)
             .then(|| WEEKDAYS.iter().position(|d| *d == w.lower))
             .flatten()
         {
@@ -340,7 +353,7 @@ pub fn find_dates(text: &str) -> Vec<DateMention> {
             found = Some((DateExpr::DaysBefore(1), i + 1));
         }
         if let Some((expr, last)) = found {
-            let bounds_period = i > 0 && PERIOD_WORDS.contains(&&*words[i - 1].lower);
+            let bounds_period = i > 0 && PERIOD_WORDS.contains(&words[i - 1].lower);
             out.push(DateMention {
                 start: w.start,
                 end: words[last].end,

@@ -167,24 +167,49 @@ fn date_of(
     (date, Some(note))
 }
 
-fn has_words(tokens: &[Token<'_>], words: &[&str]) -> bool {
+/// Whether the words of `words` stand at token `at`.
+fn words_at(tokens: &[Token<'_>], at: usize, words: &[&str]) -> bool {
     tokens
-        .windows(words.len())
-        .any(|w| w.iter().zip(words).all(|(t, x)| t.lower() == *x))
+        .get(at..at + words.len())
+        .is_some_and(|ts| ts.iter().zip(words).all(|(t, x)| t.lower() == *x))
 }
+
+/// Rules out the tokens at which no strike subtype starts.
+const STRIKE_SUBTYPE_FILTER: WordFilter = WordFilter::of_first_words(STRIKE_SUBTYPES);
 
 fn subtype(tokens: &[Token<'_>], kind: EventKind) -> String {
     match kind {
-        EventKind::Strike => STRIKE_SUBTYPES
-            .iter()
-            .find(|(words, _)| has_words(tokens, words))
-            .map(|(_, s)| s.to_string())
-            .unwrap_or_default(),
+        EventKind::Strike => {
+            // One pass over the tokens rather than one for each subtype: at
+            // each token that may start one, the first listed subtype found
+            // so far is the one to beat.
+            let mut first = STRIKE_SUBTYPES.len();
+            for (at, t) in tokens.iter().enumerate() {
+                if !STRIKE_SUBTYPE_FILTER.may_hold(t.lower()) {
+                    continue;
+                }
+                if let Some(n) = STRIKE_SUBTYPES[..first]
+                    .iter()
+                    .position(|(words, _)| words_at(tokens, at, words))
+                {
+                    first = n;
+                }
+            }
+            STRIKE_SUBTYPES
+                .get(first)
+                .map(|(_, s)| s.to_string())
+                .unwrap_or_default()
+        }
         EventKind::Attack => {
-            let any = |words: &[&str]| words.iter().any(|w| has_words(tokens, &[w]));
-            let ballistic = any(&["ballistic"]);
-            let rocket = any(&["rocket", "rockets"]);
-            let drone = any(&["drone", "drones", "uav", "uavs"]);
+            let (mut ballistic, mut rocket, mut drone) = (false, false, false);
+            for t in tokens {
+                match t.lower() {
+                    "ballistic" => ballistic = true,
+                    "rocket" | "rockets" => rocket = true,
+                    "drone" | "drones" | "uav" | "uavs" => drone = true,
+                    _ => {}
+                }
+            }
             match (ballistic, rocket, drone) {
                 (true, true, _) => "ballistic missile and rocket",
                 (true, false, _) => "ballistic missile",
@@ -442,6 +467,9 @@ fn apply(f: Figure, hedge: Hedge) -> Figure {
     }
 }
 
+/// Rules out the tokens at which no vague count starts.
+const VAGUE_COUNT_FILTER: WordFilter = WordFilter::of_first_words(VAGUE_COUNTS);
+
 /// A number (both bounds) or a vague word (low bound only) at `at`.
 fn count_at(tokens: &[Token<'_>], at: usize, hedge: Hedge) -> Option<Figure> {
     let t = tokens.get(at)?;
@@ -455,6 +483,10 @@ fn count_at(tokens: &[Token<'_>], at: usize, hedge: Hedge) -> Option<Figure> {
             high: Some(n),
         };
         return Some(apply(f, hedge)).filter(|f| !f.is_empty());
+    }
+    // Run for every token of the sentence: most start no vague count.
+    if !VAGUE_COUNT_FILTER.may_hold(t.lower()) {
+        return None;
     }
     VAGUE_COUNTS.iter().find_map(|(words, n)| {
         let fits = tokens

@@ -20,6 +20,7 @@ use crate::model::{MatchKind, Place};
 use crate::normalize::{fold, is_apostrophe, is_article, normalize};
 
 use super::lexicon::{is_name_neighbour, ACTOR_NAMES, PERSON_TITLES};
+use super::lower::push_lower;
 use super::sentences::Sentence;
 use super::stream::{is_word_char, RawWord, Stream};
 
@@ -418,20 +419,22 @@ fn part_of_longer_name(
     start: usize,
     end: usize,
 ) -> bool {
+    // A word in lower case already, as most are, is borrowed: no
+    // allocation for it.
+    let mut buffer = String::new();
     if let Some((word, adjacent)) = word_before(text, sentence_start, start) {
-        let lower = word.to_lowercase();
+        let lower = push_lower(word, &mut buffer).map_or(word, |r| &buffer[r]);
         let possessive =
             word.chars().rev().nth(1).is_some_and(is_apostrophe) && word.ends_with(['s', 'S']);
-        if PERSON_TITLES.contains(&lower.as_str()) {
+        if PERSON_TITLES.contains(&lower) {
             return true;
         }
-        if adjacent && is_capitalised(word) && !possessive && !is_name_neighbour(&lower) {
+        if adjacent && is_capitalised(word) && !possessive && !is_name_neighbour(lower) {
             return true;
         }
     }
     if let Some((word, adjacent)) = word_after(text, end, sentence_end) {
-        let lower = word.to_lowercase();
-        let lower = lower.as_str();
+        let lower = push_lower(word, &mut buffer).map_or(word, |r| &buffer[r]);
         let is_feature = FEATURE_WORDS.iter().any(|f| f[0] == lower);
         if adjacent && is_capitalised(word) && !is_feature && !is_name_neighbour(lower) {
             return true;

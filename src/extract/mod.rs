@@ -424,17 +424,34 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
 
 /// Whether `text` has no white space but single spaces.
 fn is_one_line(text: &str) -> bool {
-    // ASCII, nearly every sentence, is read byte by byte in one pass.
+    // Byte by byte in one pass, decoding only the characters whose first
+    // byte may start a white-space character (U+0085 and U+00A0, U+1680,
+    // U+2000 to U+205F, U+3000): a curly quote no longer sends the whole
+    // sentence through a second and a third pass.
+    let bytes = text.as_bytes();
     let mut after_space = false;
-    for &b in text.as_bytes() {
-        if !b.is_ascii() {
-            return text.chars().all(|c| c == ' ' || !c.is_whitespace()) && !text.contains("  ");
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            let space = b == b' ';
+            if (space && after_space) || (!space && char::from(b).is_whitespace()) {
+                return false;
+            }
+            after_space = space;
+            at += 1;
+            continue;
         }
-        let space = b == b' ';
-        if (space && after_space) || (!space && char::from(b).is_whitespace()) {
-            return false;
+        after_space = false;
+        if matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3) {
+            let c = text[at..].chars().next().expect("at a character boundary");
+            if c.is_whitespace() {
+                return false;
+            }
+            at += c.len_utf8();
+        } else {
+            at += 1;
         }
-        after_space = space;
     }
     true
 }

@@ -17,8 +17,6 @@ use crate::normalize::{canonical_word, fold, is_apostrophe, is_article, Canonica
 pub(super) struct RawWord {
     pub start: usize,
     pub end: usize,
-    /// Only ASCII letters and digits: lower-cased byte by byte, not folded.
-    plain: bool,
 }
 
 /// A word of the normalised stream and the original bytes it stands for.
@@ -57,7 +55,7 @@ pub(super) fn is_word_char(c: char) -> bool {
         || c == 'ـ'
 }
 
-/// What a byte is to [`raw_words`]: 1 an ASCII letter or digit, 3 an
+/// What a byte is to [`raw_word_end`]: 1 an ASCII letter or digit, 3 an
 /// ASCII apostrophe or backtick (in a word, but not plain), 0 a separator,
 /// 2 the lead or continuation byte of a character decoded to decide.
 static BYTE_CLASS: [u8; 256] = {
@@ -77,8 +75,12 @@ static BYTE_CLASS: [u8; 256] = {
     class
 };
 
-/// Appends the raw words of `text[start..end]` to `words`.
-fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
+/// The end of the raw word that starts at `at` (a byte of class 1 or
+/// more, not necessarily in a word: see the returned flag), whether it is
+/// a word at all, and whether it is plain (only ASCII letters and digits:
+/// lower-cased byte by byte, not folded).
+#[inline]
+fn raw_word_end(text: &str, at: usize, end: usize) -> (usize, bool, bool) {
     let bytes = text.as_bytes();
     // Byte by byte, decoding only the non-ASCII characters: a curly quote
     // does not send the whole sentence down the slow path.
@@ -92,48 +94,34 @@ fn raw_words(text: &str, start: usize, end: usize, words: &mut Vec<RawWord>) {
             }
         }
     };
-    let mut at = start;
-    while at < end {
-        let class = BYTE_CLASS[bytes[at] as usize];
-        if class == 0 {
-            at += 1;
-            continue;
-        }
-        let word_start = at;
-        let plain_start = class == 1;
-        let (part, len) = if plain_start {
-            (true, 1)
-        } else {
-            word_char_at(at)
-        };
-        if !part {
-            at += len;
-            continue;
-        }
-        let mut plain = plain_start;
-        at += len;
-        while at < end {
-            match BYTE_CLASS[bytes[at] as usize] {
-                1 => {
-                    at += 1;
-                    continue;
-                }
-                0 => break,
-                _ => {}
-            }
-            let (part, len) = word_char_at(at);
-            if !part {
-                break;
-            }
-            plain = false;
-            at += len;
-        }
-        words.push(RawWord {
-            start: word_start,
-            end: at,
-            plain,
-        });
+    let plain_start = BYTE_CLASS[bytes[at] as usize] == 1;
+    let (part, len) = if plain_start {
+        (true, 1)
+    } else {
+        word_char_at(at)
+    };
+    let mut at = at + len;
+    if !part {
+        return (at, false, false);
     }
+    let mut plain = plain_start;
+    while at < end {
+        match BYTE_CLASS[bytes[at] as usize] {
+            1 => {
+                at += 1;
+                continue;
+            }
+            0 => break,
+            _ => {}
+        }
+        let (part, len) = word_char_at(at);
+        if !part {
+            break;
+        }
+        plain = false;
+        at += len;
+    }
+    (at, true, plain)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,6 +164,8 @@ pub(super) struct Stream {
     pending_article: bool,
     /// A word that the canonical spelling changes, copied out of the stream.
     scratch: String,
+    /// The sentence being added, ASCII letters lower-cased.
+    sentence_lower: String,
 }
 
 impl Stream {
@@ -190,21 +180,46 @@ impl Stream {
 
     /// Appends the sentence `text[start..end]`: its words each folded as
     /// [`fold`] does, the words canonical as [`canonical_word`] says, in one
-    /// pass. Plain ASCII words, nearly all of them, are lower-cased straight
-    /// into the stream.
+    /// pass. Plain ASCII words, nearly all of them, are copied into the
+    /// stream from the sentence lower-cased whole.
     pub fn push_sentence(&mut self, text: &str, start: usize, end: usize) {
         let first_raw = self.raw.len();
         let first_word = self.words.len();
-        raw_words(text, start, end, &mut self.raw);
         self.text.push(' ');
         self.pending_article = false;
-        for i in first_raw..self.raw.len() {
-            let w = self.raw[i];
-            let written = &text[w.start..w.end];
-            if w.plain {
-                self.push_plain(written, i, first_raw, first_word, text);
+        // One pass over the whole sentence rather than one for each word,
+        // which cost about 50 instructions a word. ASCII lower-casing
+        // leaves every other byte, so the offsets hold.
+        let mut lower = std::mem::take(&mut self.sentence_lower);
+        lower.clear();
+        lower.push_str(&text[start..end]);
+        lower.make_ascii_lowercase();
+        // Each raw word goes into the stream as soon as it is split off,
+        // not read back from a list of the sentence's words afterwards.
+        let bytes = text.as_bytes();
+        let mut at = start;
+        while at < end {
+            if BYTE_CLASS[bytes[at] as usize] == 0 {
+                at += 1;
                 continue;
             }
+            let word_start = at;
+            let (word_end, part, plain) = raw_word_end(text, at, end);
+            at = word_end;
+            if !part {
+                continue;
+            }
+            let i = self.raw.len();
+            self.raw.push(RawWord {
+                start: word_start,
+                end: word_end,
+            });
+            if plain {
+                let lowered = &lower[word_start - start..word_end - start];
+                self.push_plain(lowered, i, first_raw, first_word, text);
+                continue;
+            }
+            let written = &text[word_start..word_end];
             // A word may fold to none ("'"), or to several.
             let folded = fold(written);
             let mut parts = folded.split(' ').filter(|p| !p.is_empty());
@@ -221,13 +236,14 @@ impl Stream {
             raw: first_raw..self.raw.len(),
             words: first_word..self.words.len(),
         });
+        self.sentence_lower = lower;
     }
 
-    /// Adds plain ASCII raw word `i`: lower-cased in place in the stream,
-    /// and only copied out when its canonical spelling differs.
+    /// Adds plain ASCII raw word `i`, `lowered`: copied into the stream,
+    /// and only copied out again when its canonical spelling differs.
     fn push_plain(
         &mut self,
-        written: &str,
+        lowered: &str,
         i: usize,
         first_raw: usize,
         first_word: usize,
@@ -235,8 +251,7 @@ impl Stream {
     ) {
         self.drop_pending_article();
         let at = self.text.len();
-        self.text.push_str(written);
-        self.text[at..].make_ascii_lowercase();
+        self.text.push_str(lowered);
         let lower = &self.text[at..];
         let canonical = canonical_word(lower);
         self.articles.push(match canonical {
@@ -246,7 +261,21 @@ impl Stream {
         // Nearly every word is its own canonical spelling: the very same
         // bytes, not a replacement of the same length ("ayn" → "ain").
         if matches!(canonical, CanonicalWord::Word(w) if std::ptr::eq(w, lower)) {
-            self.finish_word(at, i, first_raw, text);
+            // After a word that is no article, as nearly every word is, no
+            // article is written onto this one: recorded here, without the
+            // call and the test of the gap.
+            if i == first_raw || self.articles[i - 1] == ArticleWord::No {
+                let raw = self.raw[i];
+                self.words.push(StreamWord {
+                    at,
+                    start: raw.start,
+                    end: raw.end,
+                    article_start: None,
+                });
+                self.text.push(' ');
+            } else {
+                self.finish_word(at, i, first_raw, text);
+            }
             return;
         }
         let mut scratch = std::mem::take(&mut self.scratch);

@@ -36,6 +36,18 @@ impl WordFilter {
         WordFilter { lengths }
     }
 
+    /// The filter of the first words of a table of `(phrase, value)` pairs:
+    /// it rules out the tokens at which no phrase can start.
+    pub const fn of_first_words<T>(pairs: &[(&[&str], T)]) -> Self {
+        let mut lengths = [0u64; 256];
+        let mut i = 0;
+        while i < pairs.len() {
+            add(&mut lengths, pairs[i].0[0]);
+            i += 1;
+        }
+        WordFilter { lengths }
+    }
+
     /// False when `word` is certainly not in the list.
     #[inline]
     pub fn may_hold(&self, word: &str) -> bool {
@@ -85,5 +97,7 @@ mod tests {
         let keys = WordFilter::of_keys(&[("jan", 1), ("january", 1)]);
         assert!(keys.may_hold("january") && !keys.may_hold("june"));
         assert!(keys.may_hold_any_case("JAN") && !keys.may_hold("JAN"));
+        let first = WordFilter::of_first_words(&[(&["air", "strike"][..], 1)]);
+        assert!(first.may_hold("air") && !first.may_hold("strike"));
     }
 }
