@@ -430,10 +430,7 @@ const HEDGES: &[(&[&str], Hedge)] = &[
 
 fn hedge_at(tokens: &[Token<'_>], at: usize) -> (Hedge, usize) {
     for (words, hedge) in HEDGES {
-        let fits = tokens
-            .get(at..at + words.len())
-            .is_some_and(|w| w.iter().zip(words.iter()).all(|(t, x)| t.lower() == *x));
-        if fits {
+        if words_at(tokens, at, words) {
             return (*hedge, at + words.len());
         }
     }
@@ -489,10 +486,7 @@ fn count_at(tokens: &[Token<'_>], at: usize, hedge: Hedge) -> Option<Figure> {
         return None;
     }
     VAGUE_COUNTS.iter().find_map(|(words, n)| {
-        let fits = tokens
-            .get(at..at + words.len())
-            .is_some_and(|w| w.iter().zip(words.iter()).all(|(t, x)| t.lower() == *x));
-        fits.then_some(Figure {
+        words_at(tokens, at, words).then_some(Figure {
             low: Some(*n),
             high: None,
         })
