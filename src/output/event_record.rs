@@ -143,10 +143,7 @@ impl<'a> EventRecord<'a> {
     fn visit_style(&self, f: &mut dyn FnMut(&str, Prop<'_>)) {
         let (e, found) = (self.event, self.found);
         let style = LayerStyle::for_event_kind(e.kind.as_str());
-        f(
-            "title",
-            Prop::Owned(format!("{}, {}", found.place.name, e.date)),
-        );
+        f("title", Prop::Parts([&found.place.name, ", ", &e.date]));
         f("marker-color", Prop::Text(style.colour));
         f("marker-symbol", Prop::Text(style.marker_symbol));
         f("marker-size", Prop::Text(style.marker_size));

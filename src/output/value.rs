@@ -15,8 +15,11 @@ use geojson::JsonValue;
 pub enum Prop<'a> {
     /// A text value.
     Text(&'a str),
-    /// A text value made for the output (a title, a relation).
+    /// A text value made for the output (a relation).
     Owned(String),
+    /// A text value made of parts written one after another (a title:
+    /// name, `", "`, date), so that no String is built for each event.
+    Parts([&'a str; 3]),
     /// A whole number.
     Int(u64),
     /// A real number (null when not finite, as in JSON).
@@ -34,10 +37,11 @@ impl Prop<'_> {
     }
 
     /// The text, when the value is text.
-    pub fn as_text(&self) -> Option<&str> {
+    pub fn as_text(&self) -> Option<Cow<'_, str>> {
         match self {
-            Prop::Text(s) => Some(s),
-            Prop::Owned(s) => Some(s),
+            Prop::Text(s) => Some(Cow::Borrowed(s)),
+            Prop::Owned(s) => Some(Cow::Borrowed(s)),
+            Prop::Parts(parts) => Some(Cow::Owned(parts.concat())),
             _ => None,
         }
     }
@@ -47,6 +51,7 @@ impl Prop<'_> {
         match self {
             Prop::Text(s) => JsonValue::from(*s),
             Prop::Owned(s) => JsonValue::from(s.as_str()),
+            Prop::Parts(parts) => JsonValue::from(parts.concat()),
             Prop::Int(n) => JsonValue::from(*n),
             Prop::Real(x) => JsonValue::from(*x),
             Prop::Bool(b) => JsonValue::from(*b),
@@ -60,6 +65,7 @@ impl Prop<'_> {
         match self {
             Prop::Text(s) => json_str(out, s),
             Prop::Owned(s) => json_str(out, s),
+            Prop::Parts(parts) => json_parts(out, parts),
             Prop::Int(n) => json(out, n),
             Prop::Real(x) if x.is_finite() => json(out, x),
             Prop::Bool(b) => json(out, b),
@@ -71,7 +77,8 @@ impl Prop<'_> {
     /// spreadsheet formulas, numbers as JSON writes them.
     pub fn csv_cell(&self) -> Cow<'_, str> {
         match self.as_text() {
-            Some(text) => neutralize(text),
+            Some(Cow::Borrowed(text)) => neutralize(text),
+            Some(Cow::Owned(text)) => Cow::Owned(neutralize(&text).into_owned()),
             None => {
                 let mut cell = Vec::new();
                 self.write_csv_cell(&mut cell);
@@ -84,9 +91,9 @@ impl Prop<'_> {
     /// cells, and a String per number cost more than the number.
     pub fn write_csv_cell(&self, cell: &mut Vec<u8>) {
         let written = match self {
-            Prop::Text(_) | Prop::Owned(_) => {
+            Prop::Text(_) | Prop::Owned(_) | Prop::Parts(_) => {
                 let text = self.as_text().unwrap_or_default();
-                if is_formula(text) {
+                if is_formula(&text) {
                     cell.push(b'\'');
                 }
                 cell.extend_from_slice(text.as_bytes());
@@ -121,18 +128,46 @@ pub fn json_str<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
     out.write_all(b"\"")
 }
 
+/// Texts written one after another as one JSON string.
+fn json_parts<W: Write>(out: &mut W, parts: &[&str]) -> io::Result<()> {
+    // JSON escapes character by character, so the escaped parts joined
+    // are the joined text escaped.
+    out.write_all(b"\"")?;
+    for part in parts {
+        if needs_escape(part.as_bytes()) {
+            let mut quoted = Vec::with_capacity(part.len() + 8);
+            json(&mut quoted, part)?;
+            out.write_all(&quoted[1..quoted.len() - 1])?;
+        } else {
+            out.write_all(part.as_bytes())?;
+        }
+    }
+    out.write_all(b"\"")
+}
+
 /// True when JSON must escape some byte: a control character, `"` or `\`.
 fn needs_escape(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(16);
-    if chunks.any(|chunk| escapes_in(chunk.try_into().expect("16 bytes"))) {
-        return true;
+    let n = bytes.len();
+    if n >= 16 {
+        let mut chunks = bytes.chunks_exact(16);
+        if chunks.any(|chunk| escapes_in(chunk.try_into().expect("16 bytes"))) {
+            return true;
+        }
+        // The last 16 bytes again, overlapping checked ones: copying the
+        // rest into a padded block stalled the block's load on the copy's
+        // stores (store forwarding), which cost more than the check.
+        return !chunks.remainder().is_empty()
+            && escapes_in(bytes[n - 16..].try_into().expect("16 bytes"));
     }
-    // Most values are shorter than a chunk: pad with spaces, which need no
-    // escape, rather than look at the rest byte by byte.
-    let rest = chunks.remainder();
-    let mut last = [b' '; 16];
-    last[..rest.len()].copy_from_slice(rest);
-    escapes_in(&last)
+    if n >= 8 {
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        return escapes_in_word(word(0)) || escapes_in_word(word(n - 8));
+    }
+    bytes.iter().any(|&b| escaped(b))
+}
+
+fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
 }
 
 /// A fixed-size block with no early exit: the compiler turns this into a
@@ -140,6 +175,17 @@ fn needs_escape(bytes: &[u8]) -> bool {
 fn escapes_in(chunk: &[u8; 16]) -> bool {
     let escaped = |b: u8| u8::from(b < 0x20) | u8::from(b == b'"') | u8::from(b == b'\\');
     chunk.iter().fold(0, |hit, &b| hit | escaped(b)) != 0
+}
+
+/// [`escapes_in`] for eight bytes in a word (the classic "has a byte below
+/// n" and "has a zero byte" bit tricks, exact for whether any byte does).
+fn escapes_in_word(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0;
+    below(word, 0x20)
+        || below(word ^ (ONES * u64::from(b'"')), 1)
+        || below(word ^ (ONES * u64::from(b'\\')), 1)
 }
 
 fn is_formula(text: &str) -> bool {
@@ -189,6 +235,35 @@ mod tests {
         assert_eq!(Prop::Int(42).csv_cell(), "42");
         assert_eq!(Prop::Real(0.1 + 0.2).csv_cell(), "0.30000000000000004");
         assert_eq!(Prop::Owned("-x".into()).csv_cell(), "'-x");
+    }
+
+    #[test]
+    fn escape_checks_agree_with_a_byte_by_byte_check() {
+        // Every length around the block and word sizes, with each byte
+        // that does or does not need an escape at every place.
+        for len in 0..40 {
+            for at in 0..len {
+                for b in [
+                    0, 0x1f, 0x20, b'"', b'\\', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xa2, 0xdc,
+                    0xff,
+                ] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    assert_eq!(needs_escape(&bytes), escaped(b), "{len} {at} {b:#x}");
+                }
+            }
+            assert!(!needs_escape(&vec![b'z'; len]));
+        }
+    }
+
+    #[test]
+    fn parts_are_written_as_one_text() {
+        let parts = Prop::Parts(["Name \"x\"\n", ", ", "2024-01-02"]);
+        let mut direct = Vec::new();
+        parts.write_json(&mut direct).unwrap();
+        assert_eq!(direct, serde_json::to_vec(&parts.to_json()).unwrap());
+        assert_eq!(parts.to_json(), "Name \"x\"\n, 2024-01-02");
+        assert_eq!(Prop::Parts(["", "=x", ""]).csv_cell(), "'=x");
     }
 
     #[test]
