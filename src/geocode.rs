@@ -350,6 +350,17 @@ impl PlaceIndex {
         &self.places
     }
 
+    /// The bases, sorted by id (the order of every output).
+    pub fn bases(&self) -> Vec<&Place> {
+        let mut bases: Vec<&Place> = self
+            .places
+            .iter()
+            .filter(|p| p.kind == PlaceKind::Base)
+            .collect();
+        bases.sort_by(|a, b| a.id.cmp(&b.id));
+        bases
+    }
+
     /// Every normalised spelling a query can match without the fuzzy stage:
     /// each name, alias and id as [`normalize`]d, and the core of each name
     /// without its feature words ("asad" for Al-Asad Air Base). Sorted, each

@@ -42,6 +42,7 @@ pub mod nearest;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod place_memo;
 pub mod places;
 pub mod prepared_events;
 pub mod read_ahead;

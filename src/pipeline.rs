@@ -11,23 +11,23 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
-use crate::distance::{inverse, Geodesy};
 use crate::error::{Error, Result};
 use crate::events::EventReader;
-use crate::geocode::{CachedResolver, PlaceIndex, UnresolvedReason};
+use crate::geocode::{CachedResolver, PlaceIndex, Unresolved, UnresolvedReason};
 use crate::map::basemap::Basemap;
 use crate::map::collect::MapCollector;
 use crate::map::credits::Publishers;
 use crate::map::{credit, draw, Drawing, MapData, MapOptions};
-use crate::model::{EventKind, LatLon, Place, PlaceKind};
-use crate::nearest::{nearest_of, BaseIndex};
+use crate::model::{Event, EventKind};
+use crate::nearest::BaseIndex;
 use crate::output::analytic::{
     link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
 };
 use crate::output::documents::Documents;
 use crate::output::event_record::EventRecord;
-use crate::output::geojson::{base_feature, LayerWriter, NearestBase};
+use crate::output::geojson::{base_feature, LayerWriter};
 use crate::output::layer::{Format, Layer};
 use crate::output::preview::{self, write_preview_credited, PreviewLayer};
 use crate::output::schema::{
@@ -38,6 +38,7 @@ use crate::output::style;
 use crate::output::style::LayerStyle;
 use crate::output::tables::{write_distance, write_unresolved, Table};
 use crate::output::OutputDir;
+use crate::place_memo::{Memo, PlaceMemo};
 use crate::places::read_places;
 use crate::prepared_events::{Prepared, PreparedEvents};
 use crate::read_ahead::read_ahead;
@@ -125,10 +126,6 @@ pub enum Distances {
     /// else `Nearest`; the report says which.
     Auto,
 }
-
-/// The most place texts whose geocoded properties `build` keeps as JSON:
-/// the common spellings of a large file, in a few MB.
-const FOUND_JSON_CACHE_SIZE: usize = 16_384;
 
 /// The most strike–base pairs `--distances auto` writes in full.
 pub const AUTO_MAX_PAIRS: u64 = 100_000;
@@ -332,7 +329,7 @@ pub fn map_data(
     let index = load_place_index(places)?;
     let reader = EventReader::open_schema(events, schema)?;
     let publishers = load_publishers(sources, events)?;
-    let base_index = BaseIndex::new(sorted_bases(&index));
+    let base_index = BaseIndex::new(index.bases());
     let mut collector = MapCollector::default();
     for base in base_index.bases() {
         collector.add_base(base);
@@ -402,54 +399,6 @@ pub fn draw_map(job: &MapJob) -> Result<MapSummary> {
         unresolved: data.unresolved,
         ..MapSummary::of(&drawing)
     })
-}
-
-/// The bases of the place table, sorted by id (the order of every output).
-fn sorted_bases(index: &PlaceIndex) -> Vec<&Place> {
-    let mut bases: Vec<&Place> = index
-        .places()
-        .iter()
-        .filter(|p| p.kind == PlaceKind::Base)
-        .collect();
-    bases.sort_by(|a, b| a.id.cmp(&b.id));
-    bases
-}
-
-/// What was measured from one position: the geodesic to every base, or
-/// only to the nearest when no output wants the rest.
-struct Measured {
-    nearest: Option<usize>,
-    /// (base index, geodesic), in base order.
-    pairs: Vec<(usize, Geodesy)>,
-}
-
-impl Measured {
-    fn at(index: &BaseIndex<'_>, position: LatLon, all: bool) -> Self {
-        if all {
-            let pairs: Vec<(usize, Geodesy)> = index
-                .bases()
-                .iter()
-                .map(|b| inverse(position, b.position))
-                .enumerate()
-                .collect();
-            let nearest = nearest_of(pairs.iter().map(|(_, g)| *g)).map(|(i, _)| i);
-            Measured { nearest, pairs }
-        } else {
-            let pairs: Vec<(usize, Geodesy)> = index.nearest(position).into_iter().collect();
-            Measured {
-                nearest: pairs.first().map(|(i, _)| *i),
-                pairs,
-            }
-        }
-    }
-
-    fn nearest_geodesy(&self) -> Option<(usize, &Geodesy)> {
-        let i = self.nearest?;
-        self.pairs
-            .iter()
-            .find(|(j, _)| *j == i)
-            .map(|(j, g)| (*j, g))
-    }
 }
 
 /// Every file name `build` can write, for removing what an earlier build
@@ -544,6 +493,30 @@ impl BuildReport {
     }
 }
 
+/// Counts an event whose place did not resolve, keeps it in the report's
+/// sample, and writes its `unresolved` row.
+fn report_unresolved(
+    report: &mut BuildReport,
+    unresolved: &mut Table,
+    event: &Event,
+    why: &Unresolved<'_>,
+) -> Result<()> {
+    *report
+        .unresolved_by_reason
+        .entry(why.reason.as_str())
+        .or_default() += 1;
+    if report.unresolved_sample.len() < UNRESOLVED_SAMPLE {
+        report.unresolved_sample.push(UnresolvedEvent {
+            event_id: event.id.clone(),
+            line: event.line,
+            place: event.place.clone(),
+            reason: why.reason,
+            candidates: why.candidates_text(),
+        });
+    }
+    write_unresolved(unresolved, event, why)
+}
+
 /// Writes an analytic feature, or, when its shape cannot be drawn in
 /// RFC 7946 (it crosses the 180th meridian or holds a pole), says so in the
 /// report rather than dropping it unseen.
@@ -610,7 +583,7 @@ pub fn build_with_progress(
     };
     let mut collector = drawn.then(MapCollector::default);
     let extra_columns = events.extra_columns().to_vec();
-    let base_index = BaseIndex::new(sorted_bases(&index));
+    let base_index = BaseIndex::new(index.bases());
     let bases = base_index.bases();
 
     let mut out = OutputDir::create(&options.out)?;
@@ -715,7 +688,6 @@ pub fn build_with_progress(
         }
     }
     let mut errors = RowErrors::default();
-    let mut resolver = CachedResolver::new(&index);
     // The preview writes GeoJSON whatever the formats.
     let json_wanted = options.preview
         || formats
@@ -724,20 +696,7 @@ pub fn build_with_progress(
     let events = std::thread::scope(|scope| -> Result<EventReader<File>> {
         let (mut events, reading) = read_ahead(scope, PreparedEvents::new(events, json_wanted));
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
-        // Looked up once per event, so hashed with foldhash rather than the
-        // slower default; the map is only looked up, never iterated, so the
-        // output does not depend on its order.
-        let mut measured_at: std::collections::HashMap<
-            (u64, u64),
-            Measured,
-            foldhash::fast::RandomState,
-        > = Default::default();
-        // Each place text's geocoded properties as JSON (see below).
-        let mut found_json: std::collections::HashMap<
-            String,
-            Vec<u8>,
-            foldhash::fast::RandomState,
-        > = Default::default();
+        let mut memo = PlaceMemo::new(&index, &base_index, measure_all);
         while let Some(Prepared { event, json }) = events.next() {
             let event = match event {
                 Ok(event) => event,
@@ -759,24 +718,33 @@ pub fn build_with_progress(
                 continue;
             }
             let mut own_place = None;
-            let found = match locate(&event, resolver.resolve(&event.place), &mut own_place) {
-                Ok(found) => found,
-                Err(why) => {
-                    *report
-                        .unresolved_by_reason
-                        .entry(why.reason.as_str())
-                        .or_default() += 1;
-                    if report.unresolved_sample.len() < UNRESOLVED_SAMPLE {
-                        report.unresolved_sample.push(UnresolvedEvent {
-                            event_id: event.id.clone(),
-                            line: event.line,
-                            place: event.place.clone(),
-                            reason: why.reason,
-                            candidates: why.candidates_text(),
-                        });
+            let own_found;
+            // A row with its own coordinates is placed and measured for
+            // itself; any other takes what its text was found to be.
+            let (found, measured, found_block) = match &event.located {
+                None => match memo.of(&event.place) {
+                    Memo::Found {
+                        found,
+                        measured,
+                        block,
+                    } => (found, Rc::clone(measured), Some(Rc::clone(block))),
+                    Memo::Unresolved(why) => {
+                        report_unresolved(&mut report, &mut unresolved, &event, why)?;
+                        continue;
                     }
-                    write_unresolved(&mut unresolved, &event, &why)?;
-                    continue;
+                },
+                Some(_) => {
+                    let ours = memo.of(&event.place).resolution();
+                    match locate(&event, ours, &mut own_place) {
+                        Ok(found) => {
+                            own_found = found;
+                            (&own_found, memo.measured(own_found.position), None)
+                        }
+                        Err(why) => {
+                            report_unresolved(&mut report, &mut unresolved, &event, &why)?;
+                            continue;
+                        }
+                    }
                 }
             };
             report.geocoded += 1;
@@ -785,56 +753,30 @@ pub fn build_with_progress(
                 .by_precision
                 .entry(found.precision.as_str())
                 .or_default() += 1;
-
-            // Events share a few thousand positions: measure each once.
-            let key = (found.position.lat.to_bits(), found.position.lon.to_bits());
-            let measured: &Measured = match measured_at.get(&key) {
-                Some(m) => m,
-                None => {
-                    let m = Measured::at(&base_index, found.position, measure_all);
-                    if measured_at.len() >= crate::geocode::RESOLUTION_CACHE_SIZE {
-                        measured_at.clear();
-                    }
-                    measured_at.entry(key).or_insert(m)
-                }
-            };
             let nearest = measured.nearest;
-            let nearest_base = measured.nearest_geodesy().map(|(i, g)| NearestBase {
-                base: bases[i],
-                distance_km: g.distance_km(),
-            });
+            let nearest_base = measured.nearest_base(bases);
             let record = EventRecord::new(
                 &event,
                 &extra_columns,
-                &found,
+                found,
                 nearest_base,
                 options.precision,
             );
-            // The same text always geocodes and measures alike, unless the
-            // row brought its own coordinates.
             let record = match json.is_empty() {
                 true => record,
                 false => record.with_event_json(&json),
             };
-            let record = match event.located {
-                Some(_) => record,
-                None => {
-                    if !found_json.contains_key(event.place.as_str()) {
-                        if found_json.len() >= FOUND_JSON_CACHE_SIZE {
-                            found_json.clear();
-                        }
-                        found_json.insert(event.place.clone(), record.found_json());
-                    }
-                    record.with_found_json(&found_json[event.place.as_str()])
-                }
+            let record = match &found_block {
+                Some(block) => record.with_found_json(block),
+                None => record,
             };
             if let Some(c) = &mut collector {
-                c.add_event(&event, &found, nearest_base.map(|n| n.base.id.as_str()));
+                c.add_event(&event, found, nearest_base.map(|n| n.base.id.as_str()));
             }
             // Only drawn when the layer is wanted: a circle costs hundreds of
             // geodesics.
             if let Some(areas) = &mut areas {
-                if let Some(area) = uncertainty_feature(&event, &found, options.precision) {
+                if let Some(area) = uncertainty_feature(&event, found, options.precision) {
                     let what = || format!("the uncertainty area of event {}", event.id);
                     write_shape(areas, area, what, &mut report)?;
                 }
@@ -847,7 +789,7 @@ pub fn build_with_progress(
                         let (base, is_nearest) = (bases[*i], Some(*i) == nearest);
                         if let Some(table) = &mut distances {
                             if is_nearest || distance_mode == Distances::All {
-                                write_distance(table, &event, &found, base, g, is_nearest)?;
+                                write_distance(table, &event, found, base, g, is_nearest)?;
                             }
                         }
                         let wanted = match options.links {
@@ -858,7 +800,7 @@ pub fn build_with_progress(
                         if let (Some(links), true) = (&mut links, wanted) {
                             let ends = LinkEnds {
                                 strike: &event,
-                                found: &found,
+                                found,
                                 base,
                                 geodesy: g,
                                 nearest: is_nearest,

@@ -83,19 +83,6 @@ impl<'a> EventRecord<'a> {
         }
     }
 
-    /// The JSON of the properties that depend only on `found` and `nearest`
-    /// (`place_id` to `nearest_base_km`), each with its leading comma, as
-    /// [`EventRecord::write_json`] writes them.
-    pub fn found_json(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut first_key = JsonKeys::default();
-        // Any index but 0: inside the properties, a key has its comma.
-        let mut i = 1;
-        // Writing to a Vec cannot fail.
-        let _ = write_props(&mut out, &mut first_key, &mut i, |f| self.visit_found(f));
-        out
-    }
-
     /// Calls `f` with each property in the layer's field order: the event's
     /// fields, its extra columns, then what geocoding and measuring found.
     pub fn visit(&self, mut f: impl FnMut(&str, Prop<'_>)) {
@@ -109,34 +96,9 @@ impl<'a> EventRecord<'a> {
         visit_event(self.event, self.extra_columns, f);
     }
 
-    /// What geocoding and measuring found: [`FOUND_PROPERTIES`] properties
-    /// that depend on `found` and `nearest` alone.
+    /// What geocoding and measuring found.
     fn visit_found(&self, f: &mut dyn FnMut(&str, Prop<'_>)) {
-        let found = self.found;
-        f("place_id", Prop::Text(&found.place.id));
-        f("place_name", Prop::Text(&found.place.name));
-        f("place_kind", Prop::Text(found.place.kind.as_str()));
-        f("match", Prop::Text(found.match_text()));
-        f("score", Prop::Real(found.score));
-        f("relation", Prop::Owned(found.relation.text()));
-        f("precision", Prop::Text(found.precision.as_str()));
-        let precision = found.precision;
-        f(
-            "geo_precision",
-            Prop::Int(precision.acled_geo_precision().into()),
-        );
-        f("where_prec", Prop::Int(precision.ucdp_where_prec().into()));
-        f("uncertainty_m", Prop::Int(found.uncertainty_m.into()));
-        match self.nearest {
-            Some(n) => {
-                f("nearest_base_id", Prop::Text(&n.base.id));
-                f("nearest_base_km", Prop::Real(round3(n.distance_km)));
-            }
-            None => {
-                f("nearest_base_id", Prop::Null);
-                f("nearest_base_km", Prop::Null);
-            }
-        }
+        visit_found(self.found, self.nearest, f);
     }
 
     /// The title and the simplestyle marker fields.
@@ -212,6 +174,55 @@ impl<'a> EventRecord<'a> {
 const EVENT_PROPERTIES: usize = 12;
 /// How many properties [`EventRecord::visit_found`] names.
 const FOUND_PROPERTIES: usize = 12;
+
+/// What geocoding and measuring found: [`FOUND_PROPERTIES`] properties
+/// that depend on `found` and `nearest` alone.
+fn visit_found(
+    found: &Resolved<'_>,
+    nearest: Option<NearestBase<'_>>,
+    f: &mut dyn FnMut(&str, Prop<'_>),
+) {
+    f("place_id", Prop::Text(&found.place.id));
+    f("place_name", Prop::Text(&found.place.name));
+    f("place_kind", Prop::Text(found.place.kind.as_str()));
+    f("match", Prop::Text(found.match_text()));
+    f("score", Prop::Real(found.score));
+    f("relation", Prop::Owned(found.relation.text()));
+    f("precision", Prop::Text(found.precision.as_str()));
+    let precision = found.precision;
+    f(
+        "geo_precision",
+        Prop::Int(precision.acled_geo_precision().into()),
+    );
+    f("where_prec", Prop::Int(precision.ucdp_where_prec().into()));
+    f("uncertainty_m", Prop::Int(found.uncertainty_m.into()));
+    match nearest {
+        Some(n) => {
+            f("nearest_base_id", Prop::Text(&n.base.id));
+            f("nearest_base_km", Prop::Real(round3(n.distance_km)));
+        }
+        None => {
+            f("nearest_base_id", Prop::Null);
+            f("nearest_base_km", Prop::Null);
+        }
+    }
+}
+
+/// The JSON of the properties that depend only on `found` and `nearest`
+/// (`place_id` to `nearest_base_km`), each with its leading comma, as
+/// [`EventRecord::write_json`] writes them, for
+/// [`EventRecord::with_found_json`].
+pub fn found_json(found: &Resolved<'_>, nearest: Option<NearestBase<'_>>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut first_key = JsonKeys::default();
+    // Any index but 0: inside the properties, a key has its comma.
+    let mut i = 1;
+    // Writing to a Vec cannot fail.
+    let _ = write_props(&mut out, &mut first_key, &mut i, |f| {
+        visit_found(found, nearest, f)
+    });
+    out
+}
 
 /// An event's own fields and extra columns, as properties.
 fn visit_event(e: &Event, extra_columns: &[String], f: &mut dyn FnMut(&str, Prop<'_>)) {
@@ -392,7 +403,7 @@ mod tests {
                     assert_eq!(direct, String::from_utf8(via_feature).unwrap());
                     // The geocoded properties from a block, as the pipeline
                     // keeps them, and keys the writer never saw there.
-                    let block = record.found_json();
+                    let block = found_json(&found, nearest);
                     let mut own = Vec::new();
                     EventJson::default().render(&e, extra, &mut own);
                     let fresh = || EventRecord::new(&e, extra, &found, nearest, decimals);
