@@ -249,8 +249,13 @@ impl<R: Read> EventReader<R> {
         if let Some(problem) = id_problem {
             return Err(self.table.invalid(row.line, id_column, id, problem));
         }
+        let foreign = match self.schema {
+            Schema::Geoevents => return self.parse_own_row(row),
+            Schema::Acled => schemas::acled::parse,
+            Schema::Ucdp => schemas::ucdp::parse,
+        };
         let suspect = self.check_duplicate(id, row.line)?;
-        match self.parse_fields(row)? {
+        match self.parse_foreign(row, foreign)? {
             Some(event) if suspect => {
                 self.hold(event);
                 Ok(None)
@@ -259,17 +264,34 @@ impl<R: Read> EventReader<R> {
         }
     }
 
-    /// [`EventReader::parse`] once the id is known good.
-    fn parse_fields(&mut self, mut row: Row) -> Result<Option<Event>> {
-        let foreign = match self.schema {
-            Schema::Geoevents => {
-                let parsed = self.parse_own(&mut row);
-                self.table.give_back_row(row.fields);
-                return parsed.map(Some);
-            }
-            Schema::Acled => schemas::acled::parse,
-            Schema::Ucdp => schemas::ucdp::parse,
+    /// [`EventReader::parse`] for our own layout, with a good id. The id's
+    /// filter block is fetched before the row is parsed and checked after,
+    /// so that the fetch overlaps the parse; a duplicate is still the error
+    /// reported when the row has others.
+    fn parse_own_row(&mut self, mut row: Row) -> Result<Option<Event>> {
+        self.seen.prefetch(&row.fields[self.columns[0]]);
+        let parsed = self.parse_own(&mut row);
+        let id = match &parsed {
+            Ok(event) => &event.id,
+            Err(_) => &row.fields[self.columns[0]],
         };
+        let suspect = self.check_duplicate(id, row.line);
+        self.table.give_back_row(row.fields);
+        let (suspect, event) = (suspect?, parsed?);
+        if suspect {
+            self.hold(event);
+            return Ok(None);
+        }
+        Ok(Some(event))
+    }
+
+    /// [`EventReader::parse`] for a foreign layout, once the id is known
+    /// good, with that layout's `parse`.
+    fn parse_foreign(
+        &mut self,
+        mut row: Row,
+        foreign: fn(&mut RowView<'_>) -> Result<Parsed>,
+    ) -> Result<Option<Event>> {
         let mut view = RowView {
             path: self.table.path(),
             line: row.line,
@@ -663,6 +685,46 @@ mod tests {
         assert_eq!(
             errors[3],
             "events.csv: line 5, field 'killed_high': lower than the low figure 8: \"2\""
+        );
+    }
+
+    #[test]
+    fn a_repeated_id_is_the_error_even_in_a_row_with_others() {
+        // The id is checked after the row's other fields (so that the
+        // filter's memory is fetched meanwhile), yet a repeat still wins,
+        // and a bad row's id still counts as seen.
+        let rows = read(&format!("{HEADER}\ne1,2023-11-22,strike,,,,X,,,,,,\ne1,2023-11-31,strike,,,,X,,,,,,\ne2,2023-11-31,strike,,,,X,,,,,,\ne2,2023-11-22,strike,,,,X,,,,,,\n"));
+        let errors = self::errors(&rows);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(
+            errors[0].contains("line 3") && errors[0].contains("line 2)"),
+            "{}",
+            errors[0]
+        );
+        assert!(errors[1].contains("line 4, field 'date'"), "{}", errors[1]);
+        assert!(
+            errors[2].contains("line 5") && errors[2].contains("line 4)"),
+            "{}",
+            errors[2]
+        );
+        // The same through the filter of a file read from disk.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        std::fs::write(
+            &path,
+            format!("{HEADER}\ne1,2023-11-22,strike,,,,X,,,,,,\ne1,2023-11-31,strike,,,,X,,,,,,\n"),
+        )
+        .unwrap();
+        // There a repeat is first a suspect, settled after the last row, so
+        // the row's own error comes first and the repeat after it.
+        let rows: Vec<_> = EventReader::open(&path).unwrap().collect();
+        let errors = self::errors(&rows);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("line 3, field 'date'"), "{}", errors[0]);
+        assert!(
+            errors[1].contains("line 3") && errors[1].contains("line 2)"),
+            "{}",
+            errors[1]
         );
     }
 

@@ -37,6 +37,7 @@ pub mod gazetteer;
 pub mod geocode;
 pub mod line_ends;
 pub mod map;
+pub mod memory_hints;
 pub mod model;
 pub mod nearest;
 pub mod normalize;

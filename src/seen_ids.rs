@@ -26,6 +26,12 @@ const BLOCK_WORDS: usize = 8;
 const MIN_BITS: u64 = 1 << 16;
 const MAX_BITS: u64 = 1 << 29;
 
+/// Where the block an id hashed to `h1` starts in `bits`.
+fn block_start(bits: &[u64], h1: u64) -> usize {
+    let blocks = (bits.len() / BLOCK_WORDS) as u64;
+    (h1 & (blocks - 1)) as usize * BLOCK_WORDS
+}
+
 /// Ids seen so far, exactly or through a Bloom filter.
 #[derive(Debug)]
 pub enum SeenIds {
@@ -62,9 +68,21 @@ impl SeenIds {
     /// rounded up to a power of two, within 8 KiB … 64 MiB.
     pub fn filtered(file_bytes: u64) -> Self {
         let bits = file_bytes.clamp(MIN_BITS, MAX_BITS).next_power_of_two();
+        let mut bits = vec![0; (bits / 64) as usize];
+        crate::memory_hints::huge_pages(&mut bits);
         SeenIds::Filtered {
-            bits: vec![0; (bits / 64) as usize],
+            bits,
             suspects: Vec::new(),
+        }
+    }
+
+    /// Starts fetching the memory that [`SeenIds::insert`] of `id` will
+    /// touch: a filter's block is a cache miss, which work done between the
+    /// two calls then hides.
+    pub fn prefetch(&self, id: &str) {
+        if let SeenIds::Filtered { bits, .. } = self {
+            let (h1, _) = hashes(id);
+            crate::memory_hints::prefetch(&bits[block_start(bits, h1)]);
         }
     }
 
@@ -79,9 +97,9 @@ impl SeenIds {
                 }
             },
             SeenIds::Filtered { bits, .. } => {
-                let blocks = (bits.len() / BLOCK_WORDS) as u64;
                 let (h1, h2) = hashes(id);
-                let block = &mut bits[(h1 & (blocks - 1)) as usize * BLOCK_WORDS..][..BLOCK_WORDS];
+                let start = block_start(bits, h1);
+                let block = &mut bits[start..][..BLOCK_WORDS];
                 let mut all_set = true;
                 for i in 0..PROBES {
                     // Each probe is its own full mix of the second hash:
