@@ -14,7 +14,7 @@ use crate::distance::{inverse, Geodesy};
 use crate::geocode::{PlaceIndex, Resolution, Resolved, Unresolved};
 use crate::model::LatLon;
 use crate::nearest::{nearest_of, BaseIndex};
-use crate::output::event_record::found_json;
+use crate::output::event_record::{found_json, JsonKeys};
 use crate::output::geojson::NearestBase;
 
 /// The most distinct place texts (and, separately, positions) remembered:
@@ -106,6 +106,7 @@ pub struct PlaceMemo<'a> {
     /// Every distinct geocoded-properties JSON in `memos`: a few thousand
     /// for tens of thousands of texts.
     blocks: HashSet<Rc<[u8]>, foldhash::fast::RandomState>,
+    keys: JsonKeys,
 }
 
 impl<'a> PlaceMemo<'a> {
@@ -120,6 +121,7 @@ impl<'a> PlaceMemo<'a> {
             memos: Vec::new(),
             positions: FastMap::default(),
             blocks: HashSet::default(),
+            keys: JsonKeys::default(),
         }
     }
 
@@ -137,7 +139,7 @@ impl<'a> PlaceMemo<'a> {
             Ok(found) => {
                 let measured = self.measured(found.position);
                 let nearest = measured.nearest_base(self.bases.bases());
-                let block = found_json(&found, nearest);
+                let block = found_json(&found, nearest, &mut self.keys);
                 let block = match self.blocks.get(block.as_slice()) {
                     Some(shared) => Rc::clone(shared),
                     None => {
@@ -230,7 +232,10 @@ mod tests {
                     assert_eq!(measured.nearest, again.nearest);
                     assert_eq!(measured.pairs.len(), again.pairs.len());
                     let nearest = again.nearest_base(base_index.bases());
-                    assert_eq!(&block[..], &found_json(found, nearest)[..]);
+                    assert_eq!(
+                        &block[..],
+                        &found_json(found, nearest, &mut JsonKeys::default())[..]
+                    );
                 }
             }
             // "hit" and "hit alias" geocode alike but match differently;

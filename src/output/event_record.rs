@@ -11,6 +11,7 @@
 
 use std::cell::OnceCell;
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 use geojson::{feature::Id, Feature, JsonObject};
 
@@ -19,7 +20,7 @@ use super::round_coordinate;
 use super::style::LayerStyle;
 use super::value::{json, json_str, Prop};
 use crate::geocode::Resolved;
-use crate::model::Event;
+use crate::model::{Event, EventKind};
 
 /// A geocoded event and what was measured for it.
 pub struct EventRecord<'a> {
@@ -103,12 +104,13 @@ impl<'a> EventRecord<'a> {
 
     /// The title and the simplestyle marker fields.
     fn visit_style(&self, f: &mut dyn FnMut(&str, Prop<'_>)) {
-        let (e, found) = (self.event, self.found);
-        let style = LayerStyle::for_event_kind(e.kind.as_str());
-        f("title", Prop::Parts([&found.place.name, ", ", &e.date]));
-        f("marker-color", Prop::Text(style.colour));
-        f("marker-symbol", Prop::Text(style.marker_symbol));
-        f("marker-size", Prop::Text(style.marker_size));
+        f("title", self.title());
+        visit_markers(self.event.kind, f);
+    }
+
+    /// "Place name, date".
+    fn title(&self) -> Prop<'_> {
+        Prop::Parts([&self.found.place.name, ", ", &self.event.date])
     }
 
     /// The event as a GeoJSON Feature (built on the first call).
@@ -165,7 +167,10 @@ impl<'a> EventRecord<'a> {
             }
             None => write_props(out, keys, &mut i, |f| self.visit_found(f))?,
         }
-        write_props(out, keys, &mut i, |f| self.visit_style(f))?;
+        // The marker fields are the same for every event of a kind: written
+        // once, not escaped again for each event.
+        write_props(out, keys, &mut i, |f| f("title", self.title()))?;
+        out.write_all(markers_json(self.event.kind))?;
         out.write_all(b"}}")
     }
 }
@@ -212,16 +217,47 @@ fn visit_found(
 /// (`place_id` to `nearest_base_km`), each with its leading comma, as
 /// [`EventRecord::write_json`] writes them, for
 /// [`EventRecord::with_found_json`].
-pub fn found_json(found: &Resolved<'_>, nearest: Option<NearestBase<'_>>) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut first_key = JsonKeys::default();
+/// `keys` are kept from one call to the next (they are the same keys).
+pub fn found_json(
+    found: &Resolved<'_>,
+    nearest: Option<NearestBase<'_>>,
+    keys: &mut JsonKeys,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(320);
     // Any index but 0: inside the properties, a key has its comma.
     let mut i = 1;
     // Writing to a Vec cannot fail.
-    let _ = write_props(&mut out, &mut first_key, &mut i, |f| {
-        visit_found(found, nearest, f)
-    });
+    let _ = write_props(&mut out, keys, &mut i, |f| visit_found(found, nearest, f));
     out
+}
+
+/// The simplestyle marker fields of an event of `kind`.
+fn visit_markers(kind: EventKind, f: &mut dyn FnMut(&str, Prop<'_>)) {
+    let style = LayerStyle::for_event_kind(kind.as_str());
+    f("marker-color", Prop::Text(style.colour));
+    f("marker-symbol", Prop::Text(style.marker_symbol));
+    f("marker-size", Prop::Text(style.marker_size));
+}
+
+/// [`visit_markers`] as JSON, each with its leading comma.
+fn markers_json(kind: EventKind) -> &'static [u8] {
+    static MARKERS: OnceLock<[Vec<u8>; 2]> = OnceLock::new();
+    let [strike, attack] = MARKERS.get_or_init(|| {
+        [EventKind::Strike, EventKind::Attack].map(|kind| {
+            let mut out = Vec::new();
+            // Any index but 0: inside the properties, a key has its comma.
+            let mut i = 1;
+            // Writing to a Vec cannot fail.
+            let _ = write_props(&mut out, &mut JsonKeys::default(), &mut i, |f| {
+                visit_markers(kind, f)
+            });
+            out
+        })
+    });
+    match kind {
+        EventKind::Strike => strike,
+        EventKind::Attack => attack,
+    }
 }
 
 /// An event's own fields and extra columns, as properties.
@@ -403,7 +439,7 @@ mod tests {
                     assert_eq!(direct, String::from_utf8(via_feature).unwrap());
                     // The geocoded properties from a block, as the pipeline
                     // keeps them, and keys the writer never saw there.
-                    let block = found_json(&found, nearest);
+                    let block = found_json(&found, nearest, &mut JsonKeys::default());
                     let mut own = Vec::new();
                     EventJson::default().render(&e, extra, &mut own);
                     let fresh = || EventRecord::new(&e, extra, &found, nearest, decimals);
