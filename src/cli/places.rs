@@ -17,7 +17,7 @@ use geoevents::pipeline::open;
 use geoevents::places::read_places;
 use geoevents::Error;
 
-use super::{stdout, DEFAULT_PLACES};
+use super::DEFAULT_PLACES;
 
 /// Work on the place table.
 #[derive(Debug, clap::Args)]
@@ -188,9 +188,13 @@ fn import_geonames(args: ImportArgs) -> geoevents::Result<ExitCode> {
         Some(path) => staged.push(stage(path, |file, name| {
             write_places(file, name, &import.places)
         })?),
-        None => write_places(stdout(), "<stdout>", &import.places)?
-            .flush()
-            .map_err(|e| Error::io("<stdout>", e))?,
+        None => write_places(
+            BufWriter::new(std::io::stdout().lock()),
+            "<stdout>",
+            &import.places,
+        )?
+        .flush()
+        .map_err(|e| Error::io("<stdout>", e))?,
     }
     if let Some(path) = &args.report {
         staged.push(stage(path, |file, name| {
