@@ -721,13 +721,19 @@ pub fn build_with_progress(
             let own_found;
             // A row with its own coordinates is placed and measured for
             // itself; any other takes what its text was found to be.
-            let (found, measured, found_block) = match &event.located {
+            let (found, measured, found_block, nearest_row) = match &event.located {
                 None => match memo.of(&event.place) {
                     Memo::Found {
                         found,
                         measured,
                         block,
-                    } => (found, Rc::clone(measured), Some(Rc::clone(block))),
+                        nearest_row,
+                    } => (
+                        found,
+                        Rc::clone(measured),
+                        Some(Rc::clone(block)),
+                        Some(nearest_row),
+                    ),
                     Memo::Unresolved(why) => {
                         report_unresolved(&mut report, &mut unresolved, &event, why)?;
                         continue;
@@ -738,7 +744,7 @@ pub fn build_with_progress(
                     match locate(&event, ours, &mut own_place) {
                         Ok(found) => {
                             own_found = found;
-                            (&own_found, memo.measured(own_found.position), None)
+                            (&own_found, memo.measured(own_found.position), None, None)
                         }
                         Err(why) => {
                             report_unresolved(&mut report, &mut unresolved, &event, &why)?;
@@ -789,7 +795,8 @@ pub fn build_with_progress(
                         let (base, is_nearest) = (bases[*i], Some(*i) == nearest);
                         if let Some(table) = &mut distances {
                             if is_nearest || distance_mode == Distances::All {
-                                write_distance(table, &event, found, base, g, is_nearest)?;
+                                let tail = nearest_row.filter(|_| is_nearest);
+                                write_distance(table, &event, found, base, g, is_nearest, tail)?;
                             }
                         }
                         let wanted = match options.links {

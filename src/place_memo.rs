@@ -16,6 +16,7 @@ use crate::model::LatLon;
 use crate::nearest::{nearest_of, BaseIndex};
 use crate::output::event_record::{found_json, JsonKeys};
 use crate::output::geojson::NearestBase;
+use crate::output::tables::CsvTail;
 
 /// The most distinct place texts (and, separately, positions) remembered:
 /// real inputs repeat a few thousand spellings, and past this the memo
@@ -78,6 +79,9 @@ pub enum Memo<'a> {
         /// The geocoded properties' JSON ([`found_json`]), shared by every
         /// text that geocodes alike.
         block: Rc<[u8]>,
+        /// The `distances` row to the nearest base, from its third cell on,
+        /// once a strike has written it.
+        nearest_row: CsvTail,
     },
     /// It does not.
     Unresolved(Unresolved<'a>),
@@ -152,6 +156,7 @@ impl<'a> PlaceMemo<'a> {
                     found,
                     measured,
                     block,
+                    nearest_row: CsvTail::new(),
                 }
             }
             Err(why) => Memo::Unresolved(why),
@@ -226,6 +231,7 @@ mod tests {
                     found,
                     measured,
                     block,
+                    ..
                 } = m
                 {
                     let again = Measured::at(&base_index, found.position, all);

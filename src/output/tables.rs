@@ -2,6 +2,7 @@
 //! of typed values written to CSV, and to a GeoPackage attributes table
 //! when that format is chosen.
 
+use std::cell::OnceCell;
 use std::io::Write;
 
 use super::csv_layer::write_sidecars;
@@ -15,10 +16,28 @@ use crate::error::{Error, Result};
 use crate::geocode::{Resolved, Unresolved};
 use crate::model::{Event, Place};
 
+/// A row's CSV cells from some column on, rendered by the first row that
+/// has them and copied by the rows after it that share them: a million
+/// strikes have a few thousand places, and each place text one nearest
+/// base, so most of a distances row repeats.
+pub type CsvTail = OnceCell<Box<[u8]>>;
+
 /// Something a table's rows are written to, one at a time.
 pub trait TableSink {
     /// Writes one row, a value per field of the table.
     fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()>;
+    /// [`TableSink::write_row`] for a row whose values from column `from`
+    /// on are those of every row written with the same `tail`. Only CSV
+    /// keeps the rendered cells.
+    fn write_row_sharing(
+        &mut self,
+        values: &[Prop<'_>],
+        from: usize,
+        tail: &CsvTail,
+    ) -> Result<()> {
+        let _ = (from, tail);
+        self.write_row(values)
+    }
     /// Completes and flushes the output.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -53,6 +72,21 @@ impl Table {
     pub fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
         for sink in &mut self.sinks {
             sink.write_row(values)?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// [`Table::write_row`] for a row whose values from column `from` on
+    /// are those of every row written with the same `tail`.
+    pub fn write_row_sharing(
+        &mut self,
+        values: &[Prop<'_>],
+        from: usize,
+        tail: &CsvTail,
+    ) -> Result<()> {
+        for sink in &mut self.sinks {
+            sink.write_row_sharing(values, from, tail)?;
         }
         self.rows += 1;
         Ok(())
@@ -163,13 +197,42 @@ fn push_field(line: &mut Vec<u8>, field: &[u8]) {
     line.push(b',');
 }
 
-impl<W: Write> TableSink for TableWriter<W> {
-    fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
-        self.line.clear();
+impl<W: Write> TableWriter<W> {
+    /// Appends `values` as cells to the row being assembled.
+    fn push_values(&mut self, values: &[Prop<'_>]) {
         for value in values {
             self.cell.clear();
             value.write_csv_cell(&mut self.cell);
             push_field(&mut self.line, &self.cell);
+        }
+    }
+}
+
+impl<W: Write> TableSink for TableWriter<W> {
+    fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
+        self.line.clear();
+        self.push_values(values);
+        self.end_line()?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn write_row_sharing(
+        &mut self,
+        values: &[Prop<'_>],
+        from: usize,
+        tail: &CsvTail,
+    ) -> Result<()> {
+        let (head, rest) = values.split_at(from.min(values.len()));
+        self.line.clear();
+        self.push_values(head);
+        match tail.get() {
+            Some(cells) => self.line.extend_from_slice(cells),
+            None => {
+                let start = self.line.len();
+                self.push_values(rest);
+                let _ = tail.set(self.line[start..].into());
+            }
         }
         self.end_line()?;
         self.rows += 1;
@@ -187,7 +250,8 @@ pub fn round1(x: f64) -> f64 {
 }
 
 /// Writes one `distances` row: a strike, a base, the geodesic between them
-/// and whether this base is the strike's nearest.
+/// and whether this base is the strike's nearest. `tail` is shared by the
+/// rows with the same `found`, `base`, `g` and `nearest`.
 pub fn write_distance(
     table: &mut Table,
     strike: &Event,
@@ -195,6 +259,7 @@ pub fn write_distance(
     base: &Place,
     g: &Geodesy,
     nearest: bool,
+    tail: Option<&CsvTail>,
 ) -> Result<()> {
     let (min_m, max_m) = distance_range_m(
         g.distance_m,
@@ -205,7 +270,7 @@ pub fn write_distance(
         Some(b) => (Prop::Real(round1(b)), Prop::Text(compass16(b))),
         None => (Prop::Null, Prop::Null),
     };
-    table.write_row(&[
+    let values = [
         Prop::Text(&strike.id),
         Prop::Text(&strike.date),
         Prop::Text(&found.place.id),
@@ -219,7 +284,12 @@ pub fn write_distance(
         Prop::Real(round3(min_m / 1000.0)),
         Prop::Real(round3(max_m / 1000.0)),
         Prop::Bool(nearest),
-    ])
+    ];
+    match tail {
+        // Everything after the strike's id and date.
+        Some(tail) => table.write_row_sharing(&values, 2, tail),
+        None => table.write_row(&values),
+    }
 }
 
 /// Writes one `unresolved` row.
@@ -263,5 +333,24 @@ mod tests {
         let ours = String::from_utf8(ours.finish().unwrap()).unwrap();
         let theirs = String::from_utf8(theirs.into_inner().unwrap()).unwrap();
         assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn shared_tails_write_what_the_values_say() {
+        let rows = [
+            ["e1", "2024-01-01", "x, y", "1.5"],
+            ["e2", "2024-01-02", "x, y", "1.5"],
+            ["e\"3", "", "x, y", "1.5"],
+        ];
+        let props = |row: &[&'static str; 4]| row.map(Prop::Text);
+        let mut plain = TableWriter::new(Vec::new(), "t.csv", &["a", "b", "c", "d"]).unwrap();
+        let mut shared = TableWriter::new(Vec::new(), "t.csv", &["a", "b", "c", "d"]).unwrap();
+        let tail = CsvTail::new();
+        for row in &rows {
+            TableSink::write_row(&mut plain, &props(row)).unwrap();
+            shared.write_row_sharing(&props(row), 2, &tail).unwrap();
+        }
+        assert_eq!(tail.get().map(|t| &t[..]), Some(&b"\"x, y\",1.5,"[..]));
+        assert_eq!(plain.finish().unwrap(), shared.finish().unwrap());
     }
 }
