@@ -696,7 +696,7 @@ pub fn build_with_progress(
     let events = std::thread::scope(|scope| -> Result<EventReader<File>> {
         let (mut events, reading) = read_ahead(scope, PreparedEvents::new(events, json_wanted));
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
-        let mut memo = PlaceMemo::new(&index, &base_index, measure_all);
+        let mut memo = PlaceMemo::new(&index, &base_index, measure_all, options.precision);
         while let Some(Prepared { event, json }) = events.next() {
             let event = match event {
                 Ok(event) => event,
@@ -721,17 +721,18 @@ pub fn build_with_progress(
             let own_found;
             // A row with its own coordinates is placed and measured for
             // itself; any other takes what its text was found to be.
-            let (found, measured, found_block, nearest_row) = match &event.located {
+            let (found, measured, blocks, nearest_row) = match &event.located {
                 None => match memo.of(&event.place) {
                     Memo::Found {
                         found,
                         measured,
                         block,
+                        point,
                         nearest_row,
                     } => (
                         found,
                         Rc::clone(measured),
-                        Some(Rc::clone(block)),
+                        Some((&**block, &**point)),
                         Some(nearest_row),
                     ),
                     Memo::Unresolved(why) => {
@@ -772,8 +773,8 @@ pub fn build_with_progress(
                 true => record,
                 false => record.with_event_json(&json),
             };
-            let record = match &found_block {
-                Some(block) => record.with_found_json(block),
+            let record = match blocks {
+                Some((found, point)) => record.with_found_json(found).with_point_json(point),
                 None => record,
             };
             if let Some(c) = &mut collector {

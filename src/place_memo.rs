@@ -14,7 +14,7 @@ use crate::distance::{inverse, Geodesy};
 use crate::geocode::{PlaceIndex, Resolution, Resolved, Unresolved};
 use crate::model::LatLon;
 use crate::nearest::{nearest_of, BaseIndex};
-use crate::output::event_record::{found_json, JsonKeys};
+use crate::output::event_record::{found_json, point_json, JsonKeys};
 use crate::output::geojson::NearestBase;
 use crate::output::tables::CsvTail;
 
@@ -79,6 +79,8 @@ pub enum Memo<'a> {
         /// The geocoded properties' JSON ([`found_json`]), shared by every
         /// text that geocodes alike.
         block: Rc<[u8]>,
+        /// The point's coordinates as JSON ([`point_json`]).
+        point: Box<[u8]>,
         /// The `distances` row to the nearest base, from its third cell on,
         /// once a strike has written it.
         nearest_row: CsvTail,
@@ -102,6 +104,8 @@ pub struct PlaceMemo<'a> {
     index: &'a PlaceIndex,
     bases: &'a BaseIndex<'a>,
     measure_all: bool,
+    /// Decimals of the coordinates written.
+    decimals: u8,
     /// Text to its place in `memos`: a small map whose values are copied
     /// out, so a hit is one look-up.
     texts: FastMap<String, u32>,
@@ -115,12 +119,18 @@ pub struct PlaceMemo<'a> {
 
 impl<'a> PlaceMemo<'a> {
     /// An empty memo; `measure_all` measures every base from each position,
-    /// not only the nearest.
-    pub fn new(index: &'a PlaceIndex, bases: &'a BaseIndex<'a>, measure_all: bool) -> Self {
+    /// not only the nearest; points are written with `decimals`.
+    pub fn new(
+        index: &'a PlaceIndex,
+        bases: &'a BaseIndex<'a>,
+        measure_all: bool,
+        decimals: u8,
+    ) -> Self {
         PlaceMemo {
             index,
             bases,
             measure_all,
+            decimals,
             texts: FastMap::default(),
             memos: Vec::new(),
             positions: FastMap::default(),
@@ -153,6 +163,7 @@ impl<'a> PlaceMemo<'a> {
                     }
                 };
                 Memo::Found {
+                    point: point_json(found.position, self.decimals).into(),
                     found,
                     measured,
                     block,
@@ -214,7 +225,7 @@ mod tests {
         ]);
         let base_index = BaseIndex::new(index.bases());
         for all in [false, true] {
-            let mut memo = PlaceMemo::new(&index, &base_index, all);
+            let mut memo = PlaceMemo::new(&index, &base_index, all, 4);
             let texts = [
                 "hit",
                 "near hit",

@@ -20,7 +20,7 @@ use super::round_coordinate;
 use super::style::LayerStyle;
 use super::value::{json, json_str, Prop};
 use crate::geocode::Resolved;
-use crate::model::{Event, EventKind};
+use crate::model::{Event, EventKind, LatLon};
 
 /// A geocoded event and what was measured for it.
 pub struct EventRecord<'a> {
@@ -40,6 +40,9 @@ pub struct EventRecord<'a> {
     /// The geocoded properties' JSON from [`EventRecord::found_json`], when
     /// the caller keeps it for events geocoded alike.
     found_json: Option<&'a [u8]>,
+    /// The point's coordinates as JSON from [`point_json`], when the caller
+    /// keeps them for events placed alike.
+    point_json: Option<&'a [u8]>,
     feature: OnceCell<Feature>,
 }
 
@@ -60,6 +63,7 @@ impl<'a> EventRecord<'a> {
             decimals,
             event_json: None,
             found_json: None,
+            point_json: None,
             feature: OnceCell::new(),
         }
     }
@@ -80,6 +84,15 @@ impl<'a> EventRecord<'a> {
     pub fn with_found_json(self, found_json: &'a [u8]) -> Self {
         EventRecord {
             found_json: Some(found_json),
+            ..self
+        }
+    }
+
+    /// The record with its point's coordinates already written, by
+    /// [`point_json`] for its position and decimals.
+    pub fn with_point_json(self, point_json: &'a [u8]) -> Self {
+        EventRecord {
+            point_json: Some(point_json),
             ..self
         }
     }
@@ -132,22 +145,18 @@ impl<'a> EventRecord<'a> {
 
     /// The point's `[lon, lat]`, rounded as written.
     pub fn point(&self) -> [f64; 2] {
-        let p = self.found.position;
-        [
-            round_coordinate(p.lon, self.decimals),
-            round_coordinate(p.lat, self.decimals),
-        ]
+        point(self.found.position, self.decimals)
     }
 
     /// Writes the Feature as compact JSON, byte for byte what serde_json
     /// writes for [`EventRecord::feature`]. `keys` is the writer's: every
     /// event of a layer has the same property names.
     pub fn write_json<W: Write>(&self, out: &mut W, keys: &mut JsonKeys) -> io::Result<()> {
-        let [x, y] = self.point();
         out.write_all(br#"{"type":"Feature","geometry":{"type":"Point","coordinates":["#)?;
-        json(out, &x)?;
-        out.write_all(b",")?;
-        json(out, &y)?;
+        match self.point_json {
+            Some(point) => out.write_all(point)?,
+            None => write_point(out, self.found.position, self.decimals)?,
+        }
         out.write_all(br#"]},"id":"#)?;
         json_str(out, &self.event.id)?;
         out.write_all(br#","properties":{"#)?;
@@ -179,6 +188,30 @@ impl<'a> EventRecord<'a> {
 const EVENT_PROPERTIES: usize = 12;
 /// How many properties [`EventRecord::visit_found`] names.
 const FOUND_PROPERTIES: usize = 12;
+
+/// `[lon, lat]` rounded to `decimals`.
+fn point(position: LatLon, decimals: u8) -> [f64; 2] {
+    [
+        round_coordinate(position.lon, decimals),
+        round_coordinate(position.lat, decimals),
+    ]
+}
+
+/// A point's coordinates as JSON writes them inside the brackets: `lon,lat`.
+fn write_point<W: Write>(out: &mut W, position: LatLon, decimals: u8) -> io::Result<()> {
+    let [x, y] = point(position, decimals);
+    json(out, &x)?;
+    out.write_all(b",")?;
+    json(out, &y)
+}
+
+/// [`write_point`] into a block for [`EventRecord::with_point_json`].
+pub fn point_json(position: LatLon, decimals: u8) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_point(&mut out, position, decimals);
+    out
+}
 
 /// What geocoding and measuring found: [`FOUND_PROPERTIES`] properties
 /// that depend on `found` and `nearest` alone.
@@ -443,10 +476,15 @@ mod tests {
                     let mut own = Vec::new();
                     EventJson::default().render(&e, extra, &mut own);
                     let fresh = || EventRecord::new(&e, extra, &found, nearest, decimals);
+                    let point = point_json(found.position, decimals);
                     for from_blocks in [
                         fresh().with_found_json(&block),
                         fresh().with_event_json(&own),
-                        fresh().with_event_json(&own).with_found_json(&block),
+                        fresh().with_point_json(&point),
+                        fresh()
+                            .with_event_json(&own)
+                            .with_found_json(&block)
+                            .with_point_json(&point),
                     ] {
                         for keys in [&mut keys, &mut JsonKeys::default()] {
                             let mut written = Vec::new();
