@@ -51,6 +51,7 @@ pub mod schemas;
 pub mod seen_ids;
 pub mod shapes;
 pub mod table;
+pub mod text_slots;
 
 pub use error::{Error, Result};
 pub use geocode::PlaceIndex;

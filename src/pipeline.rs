@@ -127,6 +127,10 @@ pub enum Distances {
     Auto,
 }
 
+/// How many events ahead the memo's slots are fetched: far enough for the
+/// fetch to arrive, near enough to stay in cache.
+const MEMO_PREFETCH_AHEAD: usize = 4;
+
 /// The most strike–base pairs `--distances auto` writes in full.
 pub const AUTO_MAX_PAIRS: u64 = 100_000;
 
@@ -716,6 +720,14 @@ pub fn build_with_progress(
             if !errors.is_empty() {
                 // The build will fail; keep reading only to report every bad row.
                 continue;
+            }
+            // The memo's slot for a text a few events on, fetched while
+            // this one is written.
+            if let Some(Prepared {
+                event: Ok(ahead), ..
+            }) = events.ahead(MEMO_PREFETCH_AHEAD)
+            {
+                memo.prefetch(&ahead.place);
             }
             let mut own_place = None;
             let own_found;

@@ -17,6 +17,7 @@ use crate::nearest::{nearest_of, BaseIndex};
 use crate::output::event_record::{found_json, point_json, JsonKeys};
 use crate::output::geojson::NearestBase;
 use crate::output::tables::CsvTail;
+use crate::text_slots::TextSlots;
 
 /// The most distinct place texts (and, separately, positions) remembered:
 /// real inputs repeat a few thousand spellings, and past this the memo
@@ -106,9 +107,8 @@ pub struct PlaceMemo<'a> {
     measure_all: bool,
     /// Decimals of the coordinates written.
     decimals: u8,
-    /// Text to its place in `memos`: a small map whose values are copied
-    /// out, so a hit is one look-up.
-    texts: FastMap<String, u32>,
+    /// Each text's place in `memos`.
+    texts: TextSlots,
     memos: Vec<Memo<'a>>,
     positions: FastMap<(u64, u64), Rc<Measured>>,
     /// Every distinct geocoded-properties JSON in `memos`: a few thousand
@@ -131,7 +131,7 @@ impl<'a> PlaceMemo<'a> {
             bases,
             measure_all,
             decimals,
-            texts: FastMap::default(),
+            texts: TextSlots::default(),
             memos: Vec::new(),
             positions: FastMap::default(),
             blocks: HashSet::default(),
@@ -139,9 +139,15 @@ impl<'a> PlaceMemo<'a> {
         }
     }
 
+    /// Starts fetching what [`PlaceMemo::of`] will look at for `text`: call
+    /// it a few events ahead.
+    pub fn prefetch(&self, text: &str) {
+        self.texts.prefetch(text);
+    }
+
     /// The memo of `text`, resolved and measured on its first sight.
     pub fn of(&mut self, text: &str) -> &Memo<'a> {
-        if let Some(&i) = self.texts.get(text) {
+        if let Some(i) = self.texts.get(text) {
             return &self.memos[i as usize];
         }
         if self.memos.len() >= MEMO_SIZE {
@@ -172,10 +178,8 @@ impl<'a> PlaceMemo<'a> {
             }
             Err(why) => Memo::Unresolved(why),
         };
-        let i = self.memos.len();
+        let i = self.texts.number(text) as usize;
         self.memos.push(memo);
-        // `i` < MEMO_SIZE, far below u32::MAX.
-        self.texts.insert(text.to_string(), i as u32);
         &self.memos[i]
     }
 

@@ -56,6 +56,12 @@ impl<T> ReadAhead<T> {
         self.position
     }
 
+    /// The item `n` places after the next one, if it is already here (in
+    /// the batch being handed out), for fetching what it will need.
+    pub fn ahead(&self, n: usize) -> Option<&T> {
+        self.current.as_slice().get(n)
+    }
+
     /// Hands an item back to the source ([`Positioned::reuse`]) on the
     /// reading thread; when that thread is behind, the items are dropped
     /// here instead.
