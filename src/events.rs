@@ -505,19 +505,18 @@ impl<R: Read> crate::read_ahead::Positioned for EventReader<R> {
     fn reuse(&mut self, item: Result<Event>) {
         // Only our own layout's fields map back to single columns.
         if let (Ok(e), Schema::Geoevents) = (item, self.schema) {
-            let c = &self.columns;
-            let texts = [
-                (c[0], e.id),
-                (c[1], e.date),
-                (c[3], e.subtype),
-                (c[4], e.actor),
-                (c[5], e.target),
-                (c[6], e.place),
-                (c[11], e.sources),
-                (c[12], e.notes),
-            ];
-            let extra = self.extra.iter().copied().zip(e.extra);
-            self.table.give_back(texts.into_iter().chain(extra));
+            let (c, table) = (&self.columns, &mut self.table);
+            table.give_back_one(c[0], e.id);
+            table.give_back_one(c[1], e.date);
+            table.give_back_one(c[3], e.subtype);
+            table.give_back_one(c[4], e.actor);
+            table.give_back_one(c[5], e.target);
+            table.give_back_one(c[6], e.place);
+            table.give_back_one(c[11], e.sources);
+            table.give_back_one(c[12], e.notes);
+            for (&column, text) in self.extra.iter().zip(e.extra) {
+                table.give_back_one(column, text);
+            }
         }
     }
 }

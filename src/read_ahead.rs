@@ -102,7 +102,10 @@ where
             for item in returned.try_iter().flatten() {
                 source.reuse(item);
             }
-            let items: Vec<S::Item> = source.by_ref().take(BATCH).collect();
+            // Sized at once: grown by doubling, the batch's items were
+            // copied again and again.
+            let mut items = Vec::with_capacity(BATCH);
+            items.extend(source.by_ref().take(BATCH));
             if items.is_empty() {
                 break;
             }

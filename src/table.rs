@@ -407,11 +407,20 @@ impl<R: Read> CsvTable<R> {
     /// millions of rows, allocating a string per field cost more than
     /// reading it.
     pub fn give_back(&mut self, strings: impl IntoIterator<Item = (usize, String)>) {
-        for (column, mut text) in strings {
-            let Some(spare) = self.spare.get_mut(column) else {
-                continue;
-            };
-            if spare.len() < MAX_SPARE && text.capacity() > 0 {
+        for (column, text) in strings {
+            self.give_back_one(column, text);
+        }
+    }
+
+    /// [`CsvTable::give_back`] for one string: a dozen calls cost less
+    /// than an iterator chained from a dozen strings.
+    #[inline]
+    pub fn give_back_one(&mut self, column: usize, mut text: String) {
+        if text.capacity() == 0 {
+            return;
+        }
+        if let Some(spare) = self.spare.get_mut(column) {
+            if spare.len() < MAX_SPARE {
                 text.clear();
                 spare.push(text);
             }
@@ -421,7 +430,9 @@ impl<R: Read> CsvTable<R> {
     /// Takes back a row's fields once the caller has moved out what it
     /// keeps, as [`CsvTable::give_back`] does, and the list for a later row.
     pub fn give_back_row(&mut self, mut fields: Vec<String>) {
-        self.give_back(fields.drain(..).enumerate());
+        for (column, text) in fields.drain(..).enumerate() {
+            self.give_back_one(column, text);
+        }
         if self.spare_rows.len() < MAX_SPARE_ROWS {
             self.spare_rows.push(fields);
         }
@@ -469,7 +480,14 @@ impl<R: Read> CsvTable<R> {
                     })?
                 }
             };
-            let mut field = self.spare[i].pop().unwrap_or_default();
+            // A string too short for the text is replaced by one with room
+            // to spare, so that strings soon fit their column's texts and
+            // are not grown (copied) a row in two.
+            let mut field = match self.spare[i].pop() {
+                Some(field) if field.capacity() >= text.len() => field,
+                _ if text.is_empty() => String::new(),
+                _ => String::with_capacity(text.len().next_power_of_two()),
+            };
             field.push_str(text);
             fields.push(field);
         }
