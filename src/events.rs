@@ -68,6 +68,12 @@ pub(crate) fn parse_count(text: &str) -> Option<u32> {
 /// no spreadsheet runs as a formula (so CSV need not neutralise it), and
 /// nothing that GIS software trims or XML cannot carry.
 fn is_safe_id(id: &str) -> bool {
+    // Nearly every id is printable ASCII, told a byte at a time without
+    // decoding characters; anything else takes the character checks.
+    let b = id.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_alphanumeric) && b.iter().all(|&c| c > b' ' && c < 0x7f) {
+        return true;
+    }
     id.starts_with(|c: char| c.is_alphanumeric())
         && !id.chars().any(|c| c.is_whitespace() || c.is_control())
 }
@@ -633,6 +639,42 @@ mod tests {
         match EventReader::new(Path::new("events.csv"), text.as_bytes()) {
             Ok(reader) => reader.collect(),
             Err(e) => vec![Err(e)],
+        }
+    }
+
+    #[test]
+    fn safe_ids_told_by_bytes_are_those_told_by_characters() {
+        let by_characters = |id: &str| {
+            id.starts_with(|c: char| c.is_alphanumeric())
+                && !id.chars().any(|c| c.is_whitespace() || c.is_control())
+        };
+        let mut ids: Vec<String> = (0..=0x7f_u8)
+            .flat_map(|b| {
+                let c = char::from(b);
+                [
+                    format!("{c}"),
+                    format!("a{c}"),
+                    format!("{c}1"),
+                    format!("e-{c}-2"),
+                ]
+            })
+            .collect();
+        ids.extend(
+            [
+                "",
+                "é",
+                "éa",
+                "aé",
+                "a\u{a0}b",
+                "a\u{85}",
+                "a\u{2028}",
+                "٣x",
+                "x\u{7f}",
+            ]
+            .map(String::from),
+        );
+        for id in &ids {
+            assert_eq!(is_safe_id(id), by_characters(id), "{id:?}");
         }
     }
 
