@@ -508,20 +508,23 @@ impl<R: Read> crate::read_ahead::Positioned for EventReader<R> {
         self.bytes_read()
     }
 
-    fn reuse(&mut self, item: Result<Event>) {
+    fn reuse(&mut self, item: &mut Result<Event>) {
         // Only our own layout's fields map back to single columns.
         if let (Ok(e), Schema::Geoevents) = (item, self.schema) {
             let (c, table) = (&self.columns, &mut self.table);
-            table.give_back_one(c[0], e.id);
-            table.give_back_one(c[1], e.date);
-            table.give_back_one(c[3], e.subtype);
-            table.give_back_one(c[4], e.actor);
-            table.give_back_one(c[5], e.target);
-            table.give_back_one(c[6], e.place);
-            table.give_back_one(c[11], e.sources);
-            table.give_back_one(c[12], e.notes);
-            for (&column, text) in self.extra.iter().zip(e.extra) {
-                table.give_back_one(column, text);
+            let mut give = |column: usize, text: &mut String| {
+                table.give_back_one(column, std::mem::take(text));
+            };
+            give(c[0], &mut e.id);
+            give(c[1], &mut e.date);
+            give(c[3], &mut e.subtype);
+            give(c[4], &mut e.actor);
+            give(c[5], &mut e.target);
+            give(c[6], &mut e.place);
+            give(c[11], &mut e.sources);
+            give(c[12], &mut e.notes);
+            for (&column, text) in self.extra.iter().zip(&mut e.extra) {
+                give(column, text);
             }
         }
     }
