@@ -487,7 +487,8 @@ mod tests {
         // does not need an escape at every place.
         for len in 0..40 {
             for at in 0..len {
-                for b in [0, 0x1f, 0x20, b'"', b'\\', b'!', b'#', b'[', b']', 0x7f] {
+                let specials = [0x20, b'"', b'\\', b'!', b'#', b'[', b']', 0x7f];
+                for b in (0..0x20).chain(specials) {
                     let mut bytes = vec![b'a'; len];
                     bytes[at] = b;
                     let text = std::str::from_utf8(&bytes).unwrap();
@@ -496,6 +497,17 @@ mod tests {
                     assert_eq!(out, spelt(Prop::Text(text)), "{text:?}");
                 }
             }
+        }
+        // Escapes next to each other, at the ends, among other characters.
+        for text in [
+            "\"\"",
+            "\\\u{1}\u{1f}\n\r\t\u{8}\u{c}\u{b}",
+            "é \"DATE\": 'early' vs \"late\"\u{2028}\u{7f}\u{1F600}\\",
+            "\u{0}",
+        ] {
+            let mut out = Vec::new();
+            EventJson::text(&mut out, text);
+            assert_eq!(out, spelt(Prop::Text(text)), "{text:?}");
         }
         // 0, 9, 99 … and the largest counts.
         let nines = std::iter::successors(Some(0u32), |&n| n.checked_mul(10).map(|n| n + 9));
