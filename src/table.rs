@@ -267,6 +267,8 @@ struct Input<R> {
     /// Set at the end of the input and after a read error: as with the csv
     /// crate, a file that failed to read ends there.
     done: bool,
+    /// A read error, reported when the parser next needs more input.
+    error: Option<io::Error>,
     /// The last record: its bytes in `buf`, and its fields.
     record: Range<usize>,
     fields: Vec<Field>,
@@ -283,6 +285,7 @@ impl<R: Read> Input<R> {
             base: 0,
             at_end: false,
             done: false,
+            error: None,
             record: 0..0,
             fields: Vec::new(),
             unquoted: Vec::new(),
@@ -321,9 +324,27 @@ impl<R: Read> Input<R> {
                     return Ok(None);
                 }
                 Parsed::NeedMore => {
-                    if let Err(e) = self.fill() {
+                    if let Some(e) = self.error.take() {
                         self.done = true;
                         return Err(e);
+                    }
+                    // The record is parsed again from its start once more
+                    // is read, so at least as much again is read first:
+                    // else a record longer than a read (an unclosed quote
+                    // in a file read from a pipe) took time quadratic in
+                    // its length.
+                    let want = 2 * (self.end - self.start);
+                    loop {
+                        match self.fill() {
+                            Ok(()) if !self.at_end && self.end - self.start < want => {}
+                            Ok(()) => break,
+                            // Reported once what was read before it is
+                            // parsed, as the csv crate did.
+                            Err(e) => {
+                                self.error = Some(e);
+                                break;
+                            }
+                        }
                     }
                 }
             }
@@ -830,6 +851,17 @@ mod tests {
             rows
         };
         assert_eq!(read(true), read(false));
+    }
+
+    #[test]
+    fn a_long_record_read_a_byte_at_a_time_is_parsed_a_few_times_only() {
+        // An unclosed quote makes the rest of the file one field.
+        let mut bytes = b"a,b\nx,\"".to_vec();
+        bytes.extend(std::iter::repeat_n(b'y', 1 << 20));
+        let mut table = CsvTable::new(Path::new("t.csv"), Chunked(&bytes, 1), &["a"]).unwrap();
+        let row = table.next_row().unwrap().unwrap();
+        assert_eq!(row.fields[1].len(), 1 << 20);
+        assert!(table.next_row().is_none());
     }
 
     #[test]
