@@ -68,6 +68,12 @@ pub(crate) fn parse_count(text: &str) -> Option<u32> {
 /// no spreadsheet runs as a formula (so CSV need not neutralise it), and
 /// nothing that GIS software trims or XML cannot carry.
 fn is_safe_id(id: &str) -> bool {
+    // Nearly every id is printable ASCII, told a byte at a time without
+    // decoding characters; anything else takes the character checks.
+    let b = id.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_alphanumeric) && b.iter().all(|&c| c > b' ' && c < 0x7f) {
+        return true;
+    }
     id.starts_with(|c: char| c.is_alphanumeric())
         && !id.chars().any(|c| c.is_whitespace() || c.is_control())
 }
@@ -502,22 +508,24 @@ impl<R: Read> crate::read_ahead::Positioned for EventReader<R> {
         self.bytes_read()
     }
 
-    fn reuse(&mut self, item: Result<Event>) {
+    fn reuse(&mut self, item: &mut Result<Event>) {
         // Only our own layout's fields map back to single columns.
         if let (Ok(e), Schema::Geoevents) = (item, self.schema) {
-            let c = &self.columns;
-            let texts = [
-                (c[0], e.id),
-                (c[1], e.date),
-                (c[3], e.subtype),
-                (c[4], e.actor),
-                (c[5], e.target),
-                (c[6], e.place),
-                (c[11], e.sources),
-                (c[12], e.notes),
-            ];
-            let extra = self.extra.iter().copied().zip(e.extra);
-            self.table.give_back(texts.into_iter().chain(extra));
+            let (c, table) = (&self.columns, &mut self.table);
+            let mut give = |column: usize, text: &mut String| {
+                table.give_back_one(column, std::mem::take(text));
+            };
+            give(c[0], &mut e.id);
+            give(c[1], &mut e.date);
+            give(c[3], &mut e.subtype);
+            give(c[4], &mut e.actor);
+            give(c[5], &mut e.target);
+            give(c[6], &mut e.place);
+            give(c[11], &mut e.sources);
+            give(c[12], &mut e.notes);
+            for (&column, text) in self.extra.iter().zip(&mut e.extra) {
+                give(column, text);
+            }
         }
     }
 }
@@ -634,6 +642,42 @@ mod tests {
         match EventReader::new(Path::new("events.csv"), text.as_bytes()) {
             Ok(reader) => reader.collect(),
             Err(e) => vec![Err(e)],
+        }
+    }
+
+    #[test]
+    fn safe_ids_told_by_bytes_are_those_told_by_characters() {
+        let by_characters = |id: &str| {
+            id.starts_with(|c: char| c.is_alphanumeric())
+                && !id.chars().any(|c| c.is_whitespace() || c.is_control())
+        };
+        let mut ids: Vec<String> = (0..=0x7f_u8)
+            .flat_map(|b| {
+                let c = char::from(b);
+                [
+                    format!("{c}"),
+                    format!("a{c}"),
+                    format!("{c}1"),
+                    format!("e-{c}-2"),
+                ]
+            })
+            .collect();
+        ids.extend(
+            [
+                "",
+                "é",
+                "éa",
+                "aé",
+                "a\u{a0}b",
+                "a\u{85}",
+                "a\u{2028}",
+                "٣x",
+                "x\u{7f}",
+            ]
+            .map(String::from),
+        );
+        for id in &ids {
+            assert_eq!(is_safe_id(id), by_characters(id), "{id:?}");
         }
     }
 

@@ -3,9 +3,10 @@
 //! Errors name the line a row starts on, as an editor shows it. The csv
 //! crate's own count is off for files saved with CRLF line ends (one low)
 //! and for old Mac files ending lines with a lone CR (always line 1), while
-//! the crate ends records at LF, CRLF or a lone CR alike. [`LineEnds`] sits
-//! between the file and the CSV reader, notes where each line ends as the
-//! bytes pass and answers the line of a record's start offset.
+//! the crate ends records at LF, CRLF or a lone CR alike, and so does
+//! [`crate::table`]'s parser, which follows it. [`LineEnds`] sits between
+//! the file and the CSV parser, notes where each line ends as the bytes
+//! pass and answers the line of a record's start offset.
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -37,8 +38,9 @@ impl<R> LineEnds<R> {
         }
     }
 
-    /// The line (from 1) of a record the csv crate says starts at byte
-    /// `offset`. The crate gives the offset where it began looking for the
+    /// The line (from 1) of a record the csv crate (or the table's parser,
+    /// which gives the same offsets) says starts at byte `offset`. The
+    /// crate gives the offset where it began looking for the
     /// record: just after the previous record's last byte, which for CRLF
     /// is its LF, and before any blank lines it skipped. So the line ends at
     /// or right after `offset`, with nothing but line ends between them,

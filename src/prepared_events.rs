@@ -70,10 +70,10 @@ impl<R: Read> Positioned for PreparedEvents<R> {
         self.reader.position()
     }
 
-    fn reuse(&mut self, item: Prepared) {
-        self.reader.reuse(item.event);
+    fn reuse(&mut self, item: &mut Prepared) {
+        self.reader.reuse(&mut item.event);
         if self.spare.len() < MAX_SPARE {
-            self.spare.push(item.json);
+            self.spare.push(std::mem::take(&mut item.json));
         }
     }
 }

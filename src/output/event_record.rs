@@ -326,11 +326,118 @@ impl EventJson {
     pub fn render(&mut self, event: &Event, extra_columns: &[String], out: &mut Vec<u8>) {
         out.clear();
         self.keys.start(extra_columns);
-        let mut i = 0;
-        // Writing to a Vec cannot fail.
-        let _ = write_props(out, &mut self.keys, &mut i, |f| {
-            visit_event(event, extra_columns, f)
-        });
+        let count = EVENT_PROPERTIES + event.extra.len().min(extra_columns.len());
+        if self.keys.keys.len() < count {
+            // The first event names the keys.
+            let mut i = 0;
+            visit_event(event, extra_columns, &mut |name, _| {
+                self.keys.key(i, name);
+                i += 1;
+            });
+        }
+        // The properties of `visit_event`, in its order, written straight
+        // into `out`: a call through `write_props`' closure and a look-up of
+        // the key for each of a dozen properties cost as much as the
+        // writing. The test `written_json_is_the_features_json` holds the
+        // bytes to the generic walk's.
+        let keys = &self.keys.keys;
+        let e = event;
+        // Room for all but escapes, so that the appends never grow `out`:
+        // the texts with their quotes, the kind and four counts.
+        let texts = [&e.date, &e.subtype, &e.actor, &e.target, &e.place];
+        let texts = texts.into_iter().chain([&e.sources, &e.notes]);
+        let room = keys[..count].iter().map(Vec::len).sum::<usize>()
+            + texts.chain(&e.extra).map(|t| t.len() + 2).sum::<usize>()
+            + 8
+            + 4 * 10;
+        out.reserve(room);
+        let mut text = |i: usize, text: &str| {
+            out.extend_from_slice(&keys[i]);
+            Self::text(out, text);
+        };
+        text(0, &e.date);
+        text(1, e.kind.as_str());
+        text(2, &e.subtype);
+        text(3, &e.actor);
+        text(4, &e.target);
+        text(5, &e.place);
+        let counts = [e.killed_low, e.killed_high, e.injured_low, e.injured_high];
+        for (i, n) in (6..).zip(counts) {
+            out.extend_from_slice(&keys[i]);
+            Self::count(out, n);
+        }
+        let mut text = |i: usize, text: &str| {
+            out.extend_from_slice(&keys[i]);
+            Self::text(out, text);
+        };
+        text(10, &e.sources);
+        text(11, &e.notes);
+        for (i, value) in e.extra.iter().take(extra_columns.len()).enumerate() {
+            text(EVENT_PROPERTIES + i, value);
+        }
+    }
+
+    /// A count as [`Prop::count`] writes it: its digits, or `null`.
+    #[inline]
+    fn count(out: &mut Vec<u8>, count: Option<u32>) {
+        let Some(mut n) = count else {
+            out.extend_from_slice(b"null");
+            return;
+        };
+        let mut digits = [0u8; 10];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(&digits[at..]);
+    }
+
+    /// A text as JSON, as [`json_str`] writes it. Most texts need no
+    /// escape, which a few word-wide checks tell; those are copied as they
+    /// are, in three appends to a Vec that already has room.
+    #[inline]
+    fn text(out: &mut Vec<u8>, text: &str) {
+        let bytes = text.as_bytes();
+        if !Self::needs_escape(bytes) {
+            out.push(b'"');
+            out.extend_from_slice(bytes);
+            out.push(b'"');
+        } else {
+            // Writing to a Vec cannot fail.
+            let _ = json_str(out, text);
+        }
+    }
+
+    /// True when JSON escapes a byte of `bytes` (a control character, `"` or
+    /// `\`), checked eight bytes at a time: the event's texts are a dozen
+    /// bytes or so, too short for a vector loop to start.
+    #[inline]
+    fn needs_escape(bytes: &[u8]) -> bool {
+        let n = bytes.len();
+        if n < 8 {
+            return bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+        }
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+        // Whole words, then the last eight bytes (overlapping the words before).
+        (0..n / 8).any(|i| Self::escapes_in_word(word(i * 8))) || Self::escapes_in_word(word(n - 8))
+    }
+
+    /// Whether any byte of `word` is below 0x20, `"` or `\` (the "has a byte
+    /// below n" trick, exact for whether any byte is).
+    #[inline(always)]
+    fn escapes_in_word(word: u64) -> bool {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+        (below(word, 0x20)
+            | below(word ^ (ONES * u64::from(b'"')), 1)
+            | below(word ^ (ONES * u64::from(b'\\')), 1))
+            != 0
     }
 }
 
@@ -435,6 +542,49 @@ mod tests {
             notes: notes.into(),
             extra: vec!["x\ty".into(), "</script>".into()],
             located: None,
+        }
+    }
+
+    #[test]
+    fn event_json_spells_texts_and_counts_as_props_do() {
+        let spelt = |prop: Prop<'_>| {
+            let mut out = Vec::new();
+            prop.write_json(&mut out).unwrap();
+            out
+        };
+        // Every length around the word size, with each byte that does or
+        // does not need an escape at every place.
+        for len in 0..40 {
+            for at in 0..len {
+                let specials = [0x20, b'"', b'\\', b'!', b'#', b'[', b']', 0x7f];
+                for b in (0..0x20).chain(specials) {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let text = std::str::from_utf8(&bytes).unwrap();
+                    let mut out = Vec::new();
+                    EventJson::text(&mut out, text);
+                    assert_eq!(out, spelt(Prop::Text(text)), "{text:?}");
+                }
+            }
+        }
+        // Escapes next to each other, at the ends, among other characters.
+        for text in [
+            "\"\"",
+            "\\\u{1}\u{1f}\n\r\t\u{8}\u{c}\u{b}",
+            "é \"DATE\": 'early' vs \"late\"\u{2028}\u{7f}\u{1F600}\\",
+            "\u{0}",
+        ] {
+            let mut out = Vec::new();
+            EventJson::text(&mut out, text);
+            assert_eq!(out, spelt(Prop::Text(text)), "{text:?}");
+        }
+        // 0, 9, 99 … and the largest counts.
+        let nines = std::iter::successors(Some(0u32), |&n| n.checked_mul(10).map(|n| n + 9));
+        let counts = [None, Some(u32::MAX), Some(2_147_483_647), Some(10)];
+        for count in counts.into_iter().chain(nines.map(Some)) {
+            let mut out = Vec::new();
+            EventJson::count(&mut out, count);
+            assert_eq!(out, spelt(Prop::count(count)), "{count:?}");
         }
     }
 
