@@ -98,6 +98,21 @@ impl<R: Read> Read for LineEnds<R> {
     }
 }
 
+/// Reads a byte slice at most `.1` bytes a read, so that tests split
+/// records and line ends between reads.
+#[cfg(test)]
+pub(crate) struct Chunked<'a>(pub &'a [u8], pub usize);
+
+#[cfg(test)]
+impl Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.len().min(self.1).min(buf.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,15 +120,6 @@ mod tests {
     /// The lines of records starting at `offsets` of `text`, read in chunks
     /// of `chunk` bytes.
     fn lines(text: &[u8], chunk: usize, offsets: &[u64]) -> Vec<u64> {
-        struct Chunked<'a>(&'a [u8], usize);
-        impl Read for Chunked<'_> {
-            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-                let n = self.0.len().min(self.1).min(buf.len());
-                buf[..n].copy_from_slice(&self.0[..n]);
-                self.0 = &self.0[n..];
-                Ok(n)
-            }
-        }
         let mut reader = LineEnds::new(Chunked(text, chunk));
         std::io::copy(&mut reader, &mut std::io::sink()).unwrap();
         offsets.iter().map(|&at| reader.line_at(at)).collect()

@@ -609,19 +609,7 @@ impl RowErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Reads `bytes` in reads of at most `chunk` bytes, so that records
-    /// and line ends are split between reads.
-    struct Chunked<'a>(&'a [u8], usize);
-
-    impl Read for Chunked<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            let n = self.0.len().min(self.1).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
+    use crate::line_ends::Chunked;
 
     /// What the table made of `bytes`, read `chunk` bytes at a time: the
     /// header or its error, then each row or its error, as text.

@@ -18,7 +18,7 @@ use geojson::{feature::Id, Feature, JsonObject};
 use super::geojson::{point_geometry, round3, NearestBase};
 use super::round_coordinate;
 use super::style::LayerStyle;
-use super::value::{json, json_str, Prop};
+use super::value::{json, json_str, needs_escape, Prop};
 use crate::geocode::Resolved;
 use crate::model::{Event, EventKind, LatLon};
 
@@ -403,7 +403,7 @@ impl EventJson {
     #[inline]
     fn text(out: &mut Vec<u8>, text: &str) {
         let bytes = text.as_bytes();
-        if !Self::needs_escape(bytes) {
+        if !needs_escape(bytes) {
             out.push(b'"');
             out.extend_from_slice(bytes);
             out.push(b'"');
@@ -411,33 +411,6 @@ impl EventJson {
             // Writing to a Vec cannot fail.
             let _ = json_str(out, text);
         }
-    }
-
-    /// True when JSON escapes a byte of `bytes` (a control character, `"` or
-    /// `\`), checked eight bytes at a time: the event's texts are a dozen
-    /// bytes or so, too short for a vector loop to start.
-    #[inline]
-    fn needs_escape(bytes: &[u8]) -> bool {
-        let n = bytes.len();
-        if n < 8 {
-            return bytes.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
-        }
-        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
-        // Whole words, then the last eight bytes (overlapping the words before).
-        (0..n / 8).any(|i| Self::escapes_in_word(word(i * 8))) || Self::escapes_in_word(word(n - 8))
-    }
-
-    /// Whether any byte of `word` is below 0x20, `"` or `\` (the "has a byte
-    /// below n" trick, exact for whether any byte is).
-    #[inline(always)]
-    fn escapes_in_word(word: u64) -> bool {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGH: u64 = 0x8080_8080_8080_8080;
-        let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
-        (below(word, 0x20)
-            | below(word ^ (ONES * u64::from(b'"')), 1)
-            | below(word ^ (ONES * u64::from(b'\\')), 1))
-            != 0
     }
 }
 

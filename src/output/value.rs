@@ -146,7 +146,8 @@ fn json_parts<W: Write>(out: &mut W, parts: &[&str]) -> io::Result<()> {
 }
 
 /// True when JSON must escape some byte: a control character, `"` or `\`.
-fn needs_escape(bytes: &[u8]) -> bool {
+#[inline]
+pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
     let n = bytes.len();
     if n >= 16 {
         let mut chunks = bytes.chunks_exact(16);
