@@ -12,7 +12,7 @@ use geoevents::gazetteer::{
     Selection,
 };
 use geoevents::model::PlaceKind;
-use geoevents::output::OutputDir;
+use geoevents::output::{OutputDir, OutputFile};
 use geoevents::pipeline::open;
 use geoevents::places::read_places;
 use geoevents::Error;
@@ -237,7 +237,7 @@ fn refuse_same(path: &Path, other: &Path, what: &str, other_what: &str) -> geoev
 /// the returned directory is committed.
 fn stage(
     path: &Path,
-    write: impl FnOnce(BufWriter<fs::File>, &str) -> geoevents::Result<BufWriter<fs::File>>,
+    write: impl FnOnce(OutputFile, &str) -> geoevents::Result<OutputFile>,
 ) -> geoevents::Result<OutputDir> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,

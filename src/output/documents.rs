@@ -7,7 +7,7 @@
 //! its parts when the build completes, so memory never holds the features.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::PathBuf;
 
 use geojson::Feature;
@@ -18,7 +18,7 @@ use super::kml::KmlDocument;
 use super::layer::{FeatureSink, Format};
 use super::schema::Field;
 use super::style::LayerStyle;
-use super::OutputDir;
+use super::{OutputDir, OutputFile};
 use crate::error::{Error, Result};
 
 /// Formats one feature as the bytes of a document part.
@@ -26,7 +26,7 @@ pub type Render = Box<dyn Fn(&Feature, &mut Vec<u8>)>;
 
 /// A file assembled from a head, parts written separately, and a tail.
 pub struct Parts {
-    main: BufWriter<File>,
+    main: OutputFile,
     file: String,
     parts: Vec<PathBuf>,
 }
@@ -107,7 +107,7 @@ impl Parts {
 
 /// Writes one layer's features into its part of a document.
 pub struct PartSink {
-    out: BufWriter<File>,
+    out: OutputFile,
     file: String,
     render: Render,
     buf: Vec<u8>,

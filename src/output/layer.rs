@@ -1,8 +1,6 @@
 //! Output formats, and [`Layer`]: one layer written to every format chosen.
 
 use std::fmt;
-use std::fs::File;
-use std::io::BufWriter;
 
 use geojson::{Feature, GeometryValue};
 
@@ -13,7 +11,7 @@ use super::geojson::LayerWriter;
 use super::schema::Field;
 use super::seq::SeqWriter;
 use super::style::LayerStyle;
-use super::OutputDir;
+use super::{OutputDir, OutputFile};
 use crate::error::Result;
 
 /// A file format a layer can be written in.
@@ -130,7 +128,7 @@ impl Layer {
                 continue;
             };
             let file_name = format!("{name}{extension}");
-            let file: BufWriter<File> = out.file(&file_name)?;
+            let file: OutputFile = out.file(&file_name)?;
             sinks.push(if format == Format::GeoJson {
                 Box::new(LayerWriter::new(file, &file_name)?)
             } else if format == Format::GeoJsonSeq {

@@ -15,9 +15,12 @@ pub mod layer;
 pub mod preview;
 pub mod schema;
 pub mod seq;
+pub mod streamed;
 pub mod style;
 pub mod tables;
 pub mod value;
+
+use streamed::StreamedFile;
 
 use std::fs::{self, File};
 use std::io::BufWriter;
@@ -29,6 +32,9 @@ use crate::error::{Error, Result};
 /// hundreds of MB, and at the default 8 KiB a tenth of the build went to
 /// the system calls. Some ten files are open at once, so memory stays small.
 const WRITE_BUFFER: usize = 256 * 1024;
+
+/// An output being written: buffered, and streamed to disk once large.
+pub type OutputFile = BufWriter<StreamedFile>;
 
 /// A directory of outputs written through temporary files.
 ///
@@ -88,10 +94,10 @@ impl OutputDir {
     }
 
     /// Opens the temporary file for output `name`.
-    pub fn file(&mut self, name: &str) -> Result<BufWriter<File>> {
+    pub fn file(&mut self, name: &str) -> Result<OutputFile> {
         let temp = self.temp_path_for(name)?;
         let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        Ok(BufWriter::with_capacity(WRITE_BUFFER, file))
+        Ok(BufWriter::with_capacity(WRITE_BUFFER, StreamedFile::new(file)))
     }
 
     /// The temporary path for output `name`, for writers that open files
@@ -107,11 +113,12 @@ impl OutputDir {
     /// A scratch file for part `part` of output `name`: a file written in
     /// pieces (one per layer) is assembled from its parts when complete.
     /// Scratch files are deleted on commit and on drop.
-    pub fn scratch(&mut self, name: &str, part: &str) -> Result<(BufWriter<File>, PathBuf)> {
+    pub fn scratch(&mut self, name: &str, part: &str) -> Result<(OutputFile, PathBuf)> {
         let path = self.temp_path(&format!("{name}.{part}"), "part");
         let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
         self.scratch.push(path.clone());
-        Ok((BufWriter::with_capacity(WRITE_BUFFER, file), path))
+        let file = BufWriter::with_capacity(WRITE_BUFFER, StreamedFile::new(file));
+        Ok((file, path))
     }
 
     /// Renames every temporary file to its final name, in the order opened.
