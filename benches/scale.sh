@@ -14,8 +14,10 @@
 #   defaults  every format, rings, links, uncertainty areas (the map and the
 #             preview skip themselves above 2000 events / 5000 features)
 #
-# and prints wall time, CPU time (user + system), peak RSS, events/s and
-# output size per run. A size is skipped, with a message, when the disk is
+# --runs times each (default 3: wall times on a shared VM swing by a
+# third), and prints the median wall time (and the range), the median CPU
+# time (user + system), the highest peak RSS, events/s and the output size.
+# A size is skipped, with a message, when the disk is
 # short (10M needs >= 6 GB free for its input alone; outputs are estimated
 # from the previous size) or when the previous size predicts a run longer
 # than --max-seconds (default 600: a lean 1M run over 60 s skips the lean
@@ -38,11 +40,12 @@ PROFILE_SIZE=1000000
 CALLGRIND_SIZE=100000
 MAX_SECONDS=600
 CONFIGS="lean defaults"
+RUNS=3
 
 usage() {
-    sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
     echo
-    echo "options: --sizes \"N …\"  --seed N  --configs \"lean defaults\"  --max-seconds S"
+    echo "options: --sizes \"N …\"  --seed N  --configs \"lean defaults\"  --max-seconds S  --runs N"
     echo "         --profile  --profile-size N  --callgrind-size N"
 }
 
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
         --seed) SEED="$2"; shift 2 ;;
         --configs) CONFIGS="$2"; shift 2 ;;
         --max-seconds) MAX_SECONDS="$2"; shift 2 ;;
+        --runs) RUNS="$2"; shift 2 ;;
         --profile) PROFILE=1; shift ;;
         --profile-size) PROFILE_SIZE="$2"; shift 2 ;;
         --callgrind-size) CALLGRIND_SIZE="$2"; shift 2 ;;
@@ -79,7 +83,9 @@ stages = [
     ("GeoJSON serialisation and write (LayerWriter)", "LayerWriter"),
     ("event_feature (building the Feature)", "event_feature"),
     ("distances.csv and unresolved.csv rows", "output::tables"),
+    ("place memo: look-up, and geocoding a text on first sight", "PlaceMemo::of"),
     ("geocoding (resolve)", "resolve"),
+    ("event JSON on the reading thread (EventJson)", "EventJson"),
     ("events CSV read and parse (EventReader)", "EventReader"),
     ("dropping Features", "drop_in_place<geojson"),
 ]
@@ -139,28 +145,42 @@ to_seconds() {
 declare -A LAST_SIZE LAST_WALL LAST_OUT
 RESULTS=()
 
+# the median of numbers given one per line
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+
 run_build() {  # config events_file n
     local cfg=$1 events=$2 n=$3
     local out="$TMP/out-$cfg" timing="$TMP/time-$cfg.txt" log="$TMP/log-$cfg.txt"
-    # shellcheck disable=SC2046
-    if ! /usr/bin/time -v -o "$timing" "$BIN" build --places places/places.csv \
-        --events "$events" --out "$out" $(flags_for "$cfg") >"$log" 2>&1; then
-        say "$cfg $n: build FAILED:"; tail -5 "$log" >&2
-        RESULTS+=("$(printf '| %-8s | %11s | %10s | %8s | %11s | %12s | %10s |' "$cfg" "$n" failed - - - -)")
+    local walls=() cpus=() rss_max=0 run
+    for run in $(seq "$RUNS"); do
         rm -rf "$out"
-        return
-    fi
-    local wall rss_kb secs rate out_bytes
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $NF}' "$timing")
-    rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $NF}' "$timing")
-    cpu=$(awk -F': ' '/User time|System time/ {s += $NF} END {printf "%.2f", s}' "$timing")
-    secs=$(to_seconds "$wall")
+        # shellcheck disable=SC2046
+        if ! /usr/bin/time -v -o "$timing" "$BIN" build --places places/places.csv \
+            --events "$events" --out "$out" $(flags_for "$cfg") >"$log" 2>&1; then
+            say "$cfg $n: build FAILED:"; tail -5 "$log" >&2
+            RESULTS+=("$(printf '| %-8s | %11s | %10s | %8s | %11s | %12s | %10s |' "$cfg" "$n" failed - - - -)")
+            rm -rf "$out"
+            return
+        fi
+        local wall rss_kb cpu
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $NF}' "$timing")
+        rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $NF}' "$timing")
+        cpu=$(awk -F': ' '/User time|System time/ {s += $NF} END {printf "%.2f", s}' "$timing")
+        walls+=("$(to_seconds "$wall")")
+        cpus+=("$cpu")
+        [ "$rss_kb" -gt "$rss_max" ] && rss_max=$rss_kb
+    done
+    local secs cpu_median low high rate out_bytes
+    secs=$(printf '%s\n' "${walls[@]}" | median)
+    cpu_median=$(printf '%s\n' "${cpus[@]}" | median)
+    low=$(printf '%s\n' "${walls[@]}" | sort -g | head -1)
+    high=$(printf '%s\n' "${walls[@]}" | sort -g | tail -1)
     rate=$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
     out_bytes=$(du -sb "$out" | cut -f1)
     grep -E 'events read|precision|wrote' "$log" | sed 's/^/    /' >&2 || true
-    say "$cfg $n: wall ${secs}s (CPU ${cpu}s), peak RSS $((rss_kb / 1024)) MB, $rate events/s, output $((out_bytes / 1048576)) MB"
+    say "$cfg $n: wall ${secs}s (median of $RUNS: $low … $high; CPU ${cpu_median}s), peak RSS $((rss_max / 1024)) MB, $rate events/s, output $((out_bytes / 1048576)) MB"
     RESULTS+=("$(printf '| %-8s | %11s | %10.2f | %8.2f | %11d | %12s | %10d |' \
-        "$cfg" "$n" "$secs" "$cpu" "$((rss_kb / 1024))" "$rate" "$((out_bytes / 1048576))")")
+        "$cfg" "$n" "$secs" "$cpu_median" "$((rss_max / 1024))" "$rate" "$((out_bytes / 1048576))")")
     LAST_SIZE[$cfg]=$n
     LAST_WALL[$cfg]=$secs
     LAST_OUT[$cfg]=$out_bytes
