@@ -78,7 +78,7 @@ impl<'a> EventRecord<'a> {
     }
 
     /// The record with the JSON of its geocoded properties already written
-    /// (by [`EventRecord::found_json`] for another record with the same
+    /// (by [`found_json`] for another record with the same
     /// `found` and `nearest`): a million events share a few thousand
     /// resolutions, and those dozen properties were a third of the writing.
     pub fn with_found_json(self, found_json: &'a [u8]) -> Self {
@@ -205,7 +205,8 @@ fn write_point<W: Write>(out: &mut W, position: LatLon, decimals: u8) -> io::Res
     json(out, &y)
 }
 
-/// [`write_point`] into a block for [`EventRecord::with_point_json`].
+/// A point's coordinates as JSON writes them inside the brackets
+/// (`lon,lat`), as a block for [`EventRecord::with_point_json`].
 pub fn point_json(position: LatLon, decimals: u8) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.

@@ -97,7 +97,10 @@ impl OutputDir {
     pub fn file(&mut self, name: &str) -> Result<OutputFile> {
         let temp = self.temp_path_for(name)?;
         let file = File::create(&temp).map_err(|e| Error::io(&temp, e))?;
-        Ok(BufWriter::with_capacity(WRITE_BUFFER, StreamedFile::new(file)))
+        Ok(BufWriter::with_capacity(
+            WRITE_BUFFER,
+            StreamedFile::new(file),
+        ))
     }
 
     /// The temporary path for output `name`, for writers that open files

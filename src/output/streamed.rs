@@ -5,8 +5,8 @@
 //! the page cache, and copying into it slowed from about 0.4 s to 1.8 s a
 //! GB as memory filled (on the 2-core VM of `docs/benchmarks.md`), so the
 //! build's system time grew faster than its events. Past the first
-//! [`KEEP_CACHED`] bytes of a file, each completed chunk is handed to the
-//! disk, and the chunk before it, written by then, is dropped from the
+//! 512 MiB of a file, each completed chunk is handed to the
+//! disk, and the chunk four back, written by then, is dropped from the
 //! cache: the pages are reused while still warm. Smaller outputs never
 //! reach that point and stay cached for whatever reads them next.
 
@@ -20,7 +20,7 @@ const CHUNK: u64 = 32 << 20;
 /// Chunks handed to the disk and not yet waited for.
 const IN_FLIGHT: u64 = 4;
 
-/// A file written in order, streamed to disk past [`KEEP_CACHED`] bytes.
+/// A file written in order, streamed to disk past its first 512 MiB.
 #[derive(Debug)]
 pub struct StreamedFile {
     file: File,
