@@ -30,10 +30,15 @@ const BLOCK_WORDS: usize = 8;
 const MIN_BITS: u64 = 1 << 16;
 const MAX_BITS: u64 = 1 << 29;
 
-/// Where the block an id hashed to `h1` starts in `bits`.
-fn block_start(bits: &[u64], h1: u64) -> usize {
-    let blocks = (bits.len() / BLOCK_WORDS) as u64;
-    (h1 & (blocks - 1)) as usize * BLOCK_WORDS
+/// One block of the filter: a cache line, aligned as one (a `Vec<u64>`
+/// starts 16 bytes into a page, and its blocks straddled two lines).
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(align(64))]
+pub struct Block([u64; BLOCK_WORDS]);
+
+/// The block an id hashed to `h1` goes to.
+fn block_of(blocks: &[Block], h1: u64) -> usize {
+    (h1 & (blocks.len() as u64 - 1)) as usize
 }
 
 /// Ids seen so far, exactly or through a Bloom filter.
@@ -44,7 +49,7 @@ pub enum SeenIds {
     /// A Bloom filter and the ids that may repeat an earlier one.
     Filtered {
         /// The filter's bits.
-        bits: Vec<u64>,
+        bits: Vec<Block>,
         /// Ids the filter may have seen before, with their lines.
         suspects: Vec<(String, u64)>,
     },
@@ -72,8 +77,11 @@ impl SeenIds {
     /// rounded up to a power of two, within 8 KiB … 64 MiB.
     pub fn filtered(file_bytes: u64) -> Self {
         let bits = file_bytes.clamp(MIN_BITS, MAX_BITS).next_power_of_two();
-        let mut bits = vec![0; (bits / 64) as usize];
-        crate::memory_hints::huge_pages(&mut bits);
+        let blocks = (bits / 64) as usize / BLOCK_WORDS;
+        let mut bits = Vec::with_capacity(blocks);
+        // Before the memory is first written, so that it is given huge pages.
+        crate::memory_hints::huge_pages(bits.spare_capacity_mut());
+        bits.resize(blocks, Block::default());
         SeenIds::Filtered {
             bits,
             suspects: Vec::new(),
@@ -86,7 +94,7 @@ impl SeenIds {
     pub fn prefetch(&self, id: &str) {
         if let SeenIds::Filtered { bits, .. } = self {
             let (h1, _) = hashes(id);
-            crate::memory_hints::prefetch(&bits[block_start(bits, h1)]);
+            crate::memory_hints::prefetch(&bits[block_of(bits, h1)]);
         }
     }
 
@@ -102,8 +110,8 @@ impl SeenIds {
             },
             SeenIds::Filtered { bits, .. } => {
                 let (h1, h2) = hashes(id);
-                let start = block_start(bits, h1);
-                let block = &mut bits[start..][..BLOCK_WORDS];
+                let i = block_of(bits, h1);
+                let block = &mut bits[i].0;
                 let mut all_set = true;
                 for i in 0..PROBES {
                     // Each probe is its own full mix of the second hash:

@@ -9,7 +9,7 @@
 
 use std::hash::BuildHasher;
 
-use foldhash::fast::FixedState;
+use foldhash::fast::RandomState;
 
 use crate::memory_hints::prefetch;
 
@@ -18,7 +18,7 @@ use crate::memory_hints::prefetch;
 /// that do not match need no look at the text.
 #[derive(Debug)]
 pub struct TextSlots {
-    hasher: FixedState,
+    hasher: RandomState,
     slots: Vec<u64>,
     texts: Vec<Box<str>>,
 }
@@ -29,9 +29,10 @@ const FIRST_SLOTS: usize = 1024;
 impl Default for TextSlots {
     fn default() -> Self {
         TextSlots {
-            // A fixed seed: the numbers depend on the order of first sight
-            // alone, and nothing is ever read back in slot order.
-            hasher: FixedState::with_seed(0x5eed_7e47),
+            // A seed of its own per table, so that no file can be made to
+            // collide; the numbers depend on the order of first sight
+            // alone, and nothing is read back in slot order.
+            hasher: RandomState::default(),
             slots: vec![0; FIRST_SLOTS],
             texts: Vec::new(),
         }

@@ -120,7 +120,7 @@ impl OutputDir {
         let path = self.temp_path(&format!("{name}.{part}"), "part");
         let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
         self.scratch.push(path.clone());
-        let file = BufWriter::with_capacity(WRITE_BUFFER, StreamedFile::new(file));
+        let file = BufWriter::with_capacity(WRITE_BUFFER, StreamedFile::cached(file));
         Ok((file, path))
     }
 

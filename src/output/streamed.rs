@@ -30,12 +30,23 @@ pub struct StreamedFile {
     /// [`KEEP_CACHED`] and [`CHUNK`], smaller in tests.
     keep_cached: u64,
     chunk: u64,
+    /// An error from handing a chunk to the disk after its bytes were
+    /// written, reported by the next write or flush (a write that returns
+    /// an error must have written nothing).
+    pending: Option<io::Error>,
 }
 
 impl StreamedFile {
     /// Wraps a file opened for writing from its start.
     pub fn new(file: File) -> Self {
         StreamedFile::with_sizes(file, KEEP_CACHED, CHUNK)
+    }
+
+    /// A file that is never streamed: one read back at once (a part of a
+    /// larger output), for which dropping its pages would mean reading
+    /// them from disk again.
+    pub fn cached(file: File) -> Self {
+        StreamedFile::with_sizes(file, u64::MAX, CHUNK)
     }
 
     /// `chunk` is a multiple of the page size.
@@ -46,6 +57,7 @@ impl StreamedFile {
             handed: keep_cached,
             keep_cached,
             chunk,
+            pending: None,
         }
     }
 
@@ -53,7 +65,7 @@ impl StreamedFile {
     /// drops the chunk before each from the cache once it is written.
     fn stream(&mut self) -> io::Result<()> {
         let chunk = self.chunk;
-        while self.written >= self.handed + chunk {
+        while self.written >= self.handed.saturating_add(chunk) {
             start_writeback(&self.file, self.handed, chunk)?;
             // The chunk IN_FLIGHT chunks back has had that long to reach
             // the disk, so waiting for it seldom waits.
@@ -69,13 +81,21 @@ impl StreamedFile {
 
 impl Write for StreamedFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(error) = self.pending.take() {
+            return Err(error);
+        }
         let n = self.file.write(buf)?;
         self.written += n as u64;
-        self.stream()?;
+        if let Err(error) = self.stream() {
+            self.pending = Some(error);
+        }
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
+        if let Some(error) = self.pending.take() {
+            return Err(error);
+        }
         self.file.flush()
     }
 }
@@ -184,5 +204,10 @@ mod tests {
         File::open(&path).unwrap().read_to_end(&mut back).unwrap();
         assert_eq!(back.len(), total);
         assert!(back.iter().enumerate().all(|(i, &b)| b == (i % 251) as u8));
+
+        // A part read back at once is never streamed.
+        let mut part = StreamedFile::cached(File::create(dir.path().join("part")).unwrap());
+        part.write_all(&back).unwrap();
+        assert_eq!(part.handed, u64::MAX);
     }
 }
