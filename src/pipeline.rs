@@ -739,12 +739,12 @@ pub fn build_with_progress(
                         found,
                         measured,
                         block,
-                        point,
+                        head,
                         nearest_row,
                     } => (
                         found,
                         Rc::clone(measured),
-                        Some((&**block, &**point)),
+                        Some((&**block, &**head)),
                         Some(nearest_row),
                     ),
                     Memo::Unresolved(why) => {
@@ -786,7 +786,7 @@ pub fn build_with_progress(
                 false => record.with_event_json(&json),
             };
             let record = match blocks {
-                Some((found, point)) => record.with_found_json(found).with_point_json(point),
+                Some((found, head)) => record.with_found_json(found).with_head_json(head),
                 None => record,
             };
             if let Some(c) = &mut collector {

@@ -14,7 +14,7 @@ use crate::distance::{inverse, Geodesy};
 use crate::geocode::{PlaceIndex, Resolution, Resolved, Unresolved};
 use crate::model::LatLon;
 use crate::nearest::{nearest_of, BaseIndex};
-use crate::output::event_record::{found_json, point_json, JsonKeys};
+use crate::output::event_record::{found_json, head_json, JsonKeys};
 use crate::output::geojson::NearestBase;
 use crate::output::tables::CsvTail;
 use crate::text_slots::TextSlots;
@@ -80,8 +80,8 @@ pub enum Memo<'a> {
         /// The geocoded properties' JSON ([`found_json`]), shared by every
         /// text that geocodes alike.
         block: Rc<[u8]>,
-        /// The point's coordinates as JSON ([`point_json`]).
-        point: Box<[u8]>,
+        /// The Feature's opening with the point, as JSON ([`head_json`]).
+        head: Box<[u8]>,
         /// The `distances` row to the nearest base, from its third cell on,
         /// once a strike has written it.
         nearest_row: CsvTail,
@@ -169,7 +169,7 @@ impl<'a> PlaceMemo<'a> {
                     }
                 };
                 Memo::Found {
-                    point: point_json(found.position, self.decimals).into(),
+                    head: head_json(found.position, self.decimals).into(),
                     found,
                     measured,
                     block,

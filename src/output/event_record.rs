@@ -18,7 +18,7 @@ use geojson::{feature::Id, Feature, JsonObject};
 use super::geojson::{point_geometry, round3, NearestBase};
 use super::round_coordinate;
 use super::style::LayerStyle;
-use super::value::{json, json_str, needs_escape, Prop};
+use super::value::{json, json_str, needs_escape, write_escaped, Prop};
 use crate::geocode::Resolved;
 use crate::model::{Event, EventKind, LatLon};
 
@@ -40,9 +40,9 @@ pub struct EventRecord<'a> {
     /// The geocoded properties' JSON from [`EventRecord::found_json`], when
     /// the caller keeps it for events geocoded alike.
     found_json: Option<&'a [u8]>,
-    /// The point's coordinates as JSON from [`point_json`], when the caller
-    /// keeps them for events placed alike.
-    point_json: Option<&'a [u8]>,
+    /// The Feature's opening to its `"id":` from [`head_json`], when the
+    /// caller keeps it for events placed alike.
+    head_json: Option<&'a [u8]>,
     feature: OnceCell<Feature>,
 }
 
@@ -63,7 +63,7 @@ impl<'a> EventRecord<'a> {
             decimals,
             event_json: None,
             found_json: None,
-            point_json: None,
+            head_json: None,
             feature: OnceCell::new(),
         }
     }
@@ -88,11 +88,11 @@ impl<'a> EventRecord<'a> {
         }
     }
 
-    /// The record with its point's coordinates already written, by
-    /// [`point_json`] for its position and decimals.
-    pub fn with_point_json(self, point_json: &'a [u8]) -> Self {
+    /// The record with the Feature's opening (type, geometry, up to the
+    /// id) already written, by [`head_json`] for its position and decimals.
+    pub fn with_head_json(self, head_json: &'a [u8]) -> Self {
         EventRecord {
-            point_json: Some(point_json),
+            head_json: Some(head_json),
             ..self
         }
     }
@@ -152,12 +152,10 @@ impl<'a> EventRecord<'a> {
     /// writes for [`EventRecord::feature`]. `keys` is the writer's: every
     /// event of a layer has the same property names.
     pub fn write_json<W: Write>(&self, out: &mut W, keys: &mut JsonKeys) -> io::Result<()> {
-        out.write_all(br#"{"type":"Feature","geometry":{"type":"Point","coordinates":["#)?;
-        match self.point_json {
-            Some(point) => out.write_all(point)?,
-            None => write_point(out, self.found.position, self.decimals)?,
+        match self.head_json {
+            Some(head) => out.write_all(head)?,
+            None => write_head(out, self.found.position, self.decimals)?,
         }
-        out.write_all(br#"]},"id":"#)?;
         json_str(out, &self.event.id)?;
         out.write_all(br#","properties":{"#)?;
         keys.start(self.extra_columns);
@@ -169,25 +167,26 @@ impl<'a> EventRecord<'a> {
             }
             None => write_props(out, keys, &mut i, |f| self.visit_event(f))?,
         }
-        match self.found_json {
-            Some(block) => {
-                out.write_all(block)?;
-                i += FOUND_PROPERTIES;
-            }
-            None => write_props(out, keys, &mut i, |f| self.visit_found(f))?,
-        }
         // The marker fields are the same for every event of a kind: written
         // once, not escaped again for each event.
-        write_props(out, keys, &mut i, |f| f("title", self.title()))?;
-        out.write_all(markers_json(self.event.kind))?;
-        out.write_all(b"}}")
+        match self.found_json {
+            Some(block) => {
+                // The block ends inside the title, before the date.
+                out.write_all(block)?;
+                write_escaped(out, &self.event.date)?;
+                out.write_all(closing_json(self.event.kind, true))
+            }
+            None => {
+                write_props(out, keys, &mut i, |f| self.visit_found(f))?;
+                write_props(out, keys, &mut i, |f| f("title", self.title()))?;
+                out.write_all(closing_json(self.event.kind, false))
+            }
+        }
     }
 }
 
 /// How many properties [`visit_event`] names besides the extra columns.
 const EVENT_PROPERTIES: usize = 12;
-/// How many properties [`EventRecord::visit_found`] names.
-const FOUND_PROPERTIES: usize = 12;
 
 /// `[lon, lat]` rounded to `decimals`.
 fn point(position: LatLon, decimals: u8) -> [f64; 2] {
@@ -197,25 +196,27 @@ fn point(position: LatLon, decimals: u8) -> [f64; 2] {
     ]
 }
 
-/// A point's coordinates as JSON writes them inside the brackets: `lon,lat`.
-fn write_point<W: Write>(out: &mut W, position: LatLon, decimals: u8) -> io::Result<()> {
+/// A Feature's opening as JSON writes it, from `{"type":"Feature"` to
+/// `"id":`, with the point's coordinates.
+fn write_head<W: Write>(out: &mut W, position: LatLon, decimals: u8) -> io::Result<()> {
     let [x, y] = point(position, decimals);
+    out.write_all(br#"{"type":"Feature","geometry":{"type":"Point","coordinates":["#)?;
     json(out, &x)?;
     out.write_all(b",")?;
-    json(out, &y)
+    json(out, &y)?;
+    out.write_all(br#"]},"id":"#)
 }
 
-/// A point's coordinates as JSON writes them inside the brackets
-/// (`lon,lat`), as a block for [`EventRecord::with_point_json`].
-pub fn point_json(position: LatLon, decimals: u8) -> Vec<u8> {
+/// [`write_head`] as a block for [`EventRecord::with_head_json`].
+pub fn head_json(position: LatLon, decimals: u8) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
-    let _ = write_point(&mut out, position, decimals);
+    let _ = write_head(&mut out, position, decimals);
     out
 }
 
-/// What geocoding and measuring found: [`FOUND_PROPERTIES`] properties
-/// that depend on `found` and `nearest` alone.
+/// What geocoding and measuring found: the properties that depend on
+/// `found` and `nearest` alone.
 fn visit_found(
     found: &Resolved<'_>,
     nearest: Option<NearestBase<'_>>,
@@ -249,9 +250,9 @@ fn visit_found(
 
 /// The JSON of the properties that depend only on `found` and `nearest`
 /// (`place_id` to `nearest_base_km`), each with its leading comma, as
-/// [`EventRecord::write_json`] writes them, for
-/// [`EventRecord::with_found_json`].
-/// `keys` are kept from one call to the next (they are the same keys).
+/// [`EventRecord::write_json`] writes them, and the title up to its date
+/// (`,"title":"Name, `), for [`EventRecord::with_found_json`]. `keys` are
+/// kept from one call to the next (they are the same keys).
 pub fn found_json(
     found: &Resolved<'_>,
     nearest: Option<NearestBase<'_>>,
@@ -262,6 +263,10 @@ pub fn found_json(
     let mut i = 1;
     // Writing to a Vec cannot fail.
     let _ = write_props(&mut out, keys, &mut i, |f| visit_found(found, nearest, f));
+    out.extend_from_slice(keys.key(i, "title"));
+    out.push(b'"');
+    let _ = write_escaped(&mut out, &found.place.name);
+    out.extend_from_slice(b", ");
     out
 }
 
@@ -273,24 +278,33 @@ fn visit_markers(kind: EventKind, f: &mut dyn FnMut(&str, Prop<'_>)) {
     f("marker-size", Prop::Text(style.marker_size));
 }
 
-/// [`visit_markers`] as JSON, each with its leading comma.
-fn markers_json(kind: EventKind) -> &'static [u8] {
-    static MARKERS: OnceLock<[Vec<u8>; 2]> = OnceLock::new();
-    let [strike, attack] = MARKERS.get_or_init(|| {
-        [EventKind::Strike, EventKind::Attack].map(|kind| {
-            let mut out = Vec::new();
-            // Any index but 0: inside the properties, a key has its comma.
-            let mut i = 1;
-            // Writing to a Vec cannot fail.
-            let _ = write_props(&mut out, &mut JsonKeys::default(), &mut i, |f| {
-                visit_markers(kind, f)
-            });
-            out
+/// The end of an event's Feature: [`visit_markers`] as JSON, each with its
+/// leading comma, and the closing braces; after `title_open`, the title's
+/// closing quote first.
+fn closing_json(kind: EventKind, title_open: bool) -> &'static [u8] {
+    static CLOSINGS: OnceLock<[[Vec<u8>; 2]; 2]> = OnceLock::new();
+    let closings = CLOSINGS.get_or_init(|| {
+        [false, true].map(|title_open| {
+            [EventKind::Strike, EventKind::Attack].map(|kind| {
+                let mut out = Vec::new();
+                if title_open {
+                    out.push(b'"');
+                }
+                // Any index but 0: inside the properties, a key has its comma.
+                let mut i = 1;
+                // Writing to a Vec cannot fail.
+                let _ = write_props(&mut out, &mut JsonKeys::default(), &mut i, |f| {
+                    visit_markers(kind, f)
+                });
+                out.extend_from_slice(b"}}");
+                out
+            })
         })
     });
+    let by_kind = &closings[usize::from(title_open)];
     match kind {
-        EventKind::Strike => strike,
-        EventKind::Attack => attack,
+        EventKind::Strike => &by_kind[0],
+        EventKind::Attack => &by_kind[1],
     }
 }
 
@@ -600,15 +614,15 @@ mod tests {
                     let mut own = Vec::new();
                     EventJson::default().render(&e, extra, &mut own);
                     let fresh = || EventRecord::new(&e, extra, &found, nearest, decimals);
-                    let point = point_json(found.position, decimals);
+                    let head = head_json(found.position, decimals);
                     for from_blocks in [
                         fresh().with_found_json(&block),
                         fresh().with_event_json(&own),
-                        fresh().with_point_json(&point),
+                        fresh().with_head_json(&head),
                         fresh()
                             .with_event_json(&own)
                             .with_found_json(&block)
-                            .with_point_json(&point),
+                            .with_head_json(&head),
                     ] {
                         for keys in [&mut keys, &mut JsonKeys::default()] {
                             let mut written = Vec::new();

@@ -134,15 +134,20 @@ fn json_parts<W: Write>(out: &mut W, parts: &[&str]) -> io::Result<()> {
     // are the joined text escaped.
     out.write_all(b"\"")?;
     for part in parts {
-        if needs_escape(part.as_bytes()) {
-            let mut quoted = Vec::with_capacity(part.len() + 8);
-            json(&mut quoted, part)?;
-            out.write_all(&quoted[1..quoted.len() - 1])?;
-        } else {
-            out.write_all(part.as_bytes())?;
-        }
+        write_escaped(out, part)?;
     }
     out.write_all(b"\"")
+}
+
+/// `text` as JSON spells it inside a string's quotes.
+pub(crate) fn write_escaped<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
+    if needs_escape(text.as_bytes()) {
+        let mut quoted = Vec::with_capacity(text.len() + 8);
+        json(&mut quoted, text)?;
+        out.write_all(&quoted[1..quoted.len() - 1])
+    } else {
+        out.write_all(text.as_bytes())
+    }
 }
 
 /// True when JSON must escape some byte: a control character, `"` or `\`.
