@@ -207,7 +207,8 @@ fn write_head<W: Write>(out: &mut W, position: LatLon, decimals: u8) -> io::Resu
     out.write_all(br#"]},"id":"#)
 }
 
-/// [`write_head`] as a block for [`EventRecord::with_head_json`].
+/// A Feature's opening to its `"id":`, with the point's coordinates, as a
+/// block for [`EventRecord::with_head_json`].
 pub fn head_json(position: LatLon, decimals: u8) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
