@@ -465,18 +465,10 @@ impl<R: Read> CsvTable<R> {
         }
     }
 
-    /// Takes back strings a caller is done with (an event's fields), each
-    /// with the column it was read from, to hold later rows' fields: at
+    /// Takes back a string a caller is done with (an event's field), with
+    /// the column it was read from, to hold a later row's field: at
     /// millions of rows, allocating a string per field cost more than
     /// reading it.
-    pub fn give_back(&mut self, strings: impl IntoIterator<Item = (usize, String)>) {
-        for (column, text) in strings {
-            self.give_back_one(column, text);
-        }
-    }
-
-    /// [`CsvTable::give_back`] for one string: a dozen calls cost less
-    /// than an iterator chained from a dozen strings.
     #[inline]
     pub fn give_back_one(&mut self, column: usize, mut text: String) {
         if text.capacity() == 0 {
@@ -492,7 +484,7 @@ impl<R: Read> CsvTable<R> {
 
     /// Takes back a row's fields once the caller has moved out what it
     /// keeps: a later row is read into the strings left in place (those
-    /// moved out leave empty ones, filled from [`CsvTable::give_back`]'s).
+    /// moved out leave empty ones, filled from [`CsvTable::give_back_one`]'s).
     pub fn give_back_row(&mut self, fields: Vec<String>) {
         if self.spare_rows.len() < MAX_SPARE_ROWS && fields.len() == self.headers.len() {
             self.spare_rows.push(fields);
