@@ -11,7 +11,10 @@
 //! name says `_km` or `_nmi`; bearings are degrees clockwise from true north
 //! in [0, 360).
 
-use geo::{Bearing, Destination, Distance, Geodesic, Point};
+use std::sync::LazyLock;
+
+use geo::{Destination, Geodesic, Point};
+use geographiclib_rs::InverseGeodesic;
 
 use crate::model::LatLon;
 
@@ -55,11 +58,14 @@ fn point(p: LatLon) -> Point<f64> {
 /// assert_eq!(g.bearing_deg, None);
 /// ```
 pub fn inverse(from: LatLon, to: LatLon) -> Geodesy {
-    let (a, b) = (point(from), point(to));
-    let distance_m = Geodesic.distance(a, b);
+    // One solve for both: geo's `Distance` and `Bearing` each solve the
+    // whole problem, and a build measures tens of thousands of pairs. The
+    // figures are bit for bit geo's (`one_solve_gives_geos_figures`).
+    let (distance_m, azi1, _, _): (f64, f64, f64, f64) =
+        WGS84.inverse(from.lat, from.lon, to.lat, to.lon);
     let bearing_deg = (distance_m > 0.0).then(|| {
-        let bearing = Geodesic.bearing(a, b);
-        // geo returns 360.0 for bearings a hair west of north.
+        let bearing = (azi1 + 360.0) % 360.0;
+        // A bearing a hair west of north rounds to 360.0.
         if bearing >= 360.0 {
             0.0
         } else {
@@ -71,6 +77,10 @@ pub fn inverse(from: LatLon, to: LatLon) -> Geodesy {
         bearing_deg,
     }
 }
+
+/// The WGS84 ellipsoid's solver, set up once (its series coefficients).
+static WGS84: LazyLock<geographiclib_rs::Geodesic> =
+    LazyLock::new(geographiclib_rs::Geodesic::wgs84);
 
 /// Solves the direct problem: the position `distance_m` metres from `from`
 /// along the geodesic that starts on `bearing_deg`.
@@ -119,6 +129,16 @@ mod tests {
         LatLon::new(lat, lon).unwrap()
     }
 
+    /// A fixed sequence in [0, 1) (xorshift), the same every run.
+    fn uniform(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     #[test]
     fn cardinal_bearings() {
         let origin = at(33.0, 43.0);
@@ -134,13 +154,7 @@ mod tests {
 
     #[test]
     fn distance_is_symmetric_and_non_negative_on_a_seeded_sample() {
-        let mut state: u64 = 0x5eed_0002;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % 1_000_000) as f64 / 1_000_000.0
-        };
+        let mut next = uniform(0x5eed_0002);
         for _ in 0..500 {
             let a = at(29.0 + 8.0 * next(), 38.0 + 11.0 * next());
             let b = at(29.0 + 8.0 * next(), 38.0 + 11.0 * next());
@@ -179,5 +193,37 @@ mod tests {
             distance_range_m(10_000.0, 1000.0, 500.0),
             (8500.0, 11_500.0)
         );
+    }
+
+    #[test]
+    fn one_solve_gives_geos_figures() {
+        use geo::{Bearing, Distance};
+        let mut next = uniform(0x5eed_0003);
+        let mut pairs: Vec<(LatLon, LatLon)> = (0..20_000)
+            .map(|_| {
+                let mut p = || at(next() * 180.0 - 90.0, next() * 360.0 - 180.0);
+                (p(), p())
+            })
+            .collect();
+        // Near one another, antipodal, on the equator, at the poles, equal.
+        let asad = at(33.7856, 42.4412);
+        pairs.extend([
+            (asad, asad),
+            (asad, at(33.7857, 42.4412)),
+            (asad, at(-33.7856, -137.5588)),
+            (at(0.0, 10.0), at(0.0, 170.0)),
+            (at(90.0, 0.0), at(-90.0, 0.0)),
+            (at(89.9, 0.0), at(89.9, 180.0)),
+        ]);
+        for (from, to) in pairs {
+            let (a, b) = (point(from), point(to));
+            let g = inverse(from, to);
+            assert_eq!(g.distance_m.to_bits(), Geodesic.distance(a, b).to_bits());
+            if let Some(bearing) = g.bearing_deg {
+                let geos = Geodesic.bearing(a, b);
+                let geos = if geos >= 360.0 { 0.0 } else { geos };
+                assert_eq!(bearing.to_bits(), geos.to_bits(), "{from:?} → {to:?}");
+            }
+        }
     }
 }

@@ -51,6 +51,7 @@ pub mod schemas;
 pub mod seen_ids;
 pub mod shapes;
 pub mod table;
+pub mod tally;
 pub mod text_slots;
 
 pub use error::{Error, Result};

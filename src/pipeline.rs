@@ -45,6 +45,7 @@ use crate::read_ahead::read_ahead;
 use crate::schemas::{locate, Schema};
 use crate::shapes::ShapeError;
 use crate::table::RowErrors;
+use crate::tally::Tally;
 
 /// The names of what `build` writes: three layers (each in every chosen
 /// format, `<layer><extension>`) and two tables.
@@ -134,9 +135,12 @@ const MEMO_PREFETCH_AHEAD: usize = 4;
 /// The most strike–base pairs `--distances auto` writes in full.
 pub const AUTO_MAX_PAIRS: u64 = 100_000;
 
-/// Counts the lines of a file past its header: an upper bound on its rows
-/// (a quoted field can hold a line break), read fast without parsing.
-fn count_rows(path: &Path) -> Result<u64> {
+/// Whether a file has more than `limit` lines past its header: an upper
+/// bound on its rows (a quoted field can hold a line break), read fast
+/// without parsing and only as far as the answer needs (the file is read
+/// again in full by the build; counting all of a large one first cost a
+/// twentieth of the build).
+fn rows_exceed(path: &Path, limit: u64) -> Result<bool> {
     use std::io::Read;
     let mut file = open(path)?;
     let mut buf = vec![0u8; 1 << 16];
@@ -148,11 +152,15 @@ fn count_rows(path: &Path) -> Result<u64> {
         }
         lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
         last = buf[n - 1];
+        // The header's line and this one, which may be a row unended yet.
+        if lines > limit + 1 {
+            return Ok(true);
+        }
     }
     if last != b'\n' {
         lines += 1;
     }
-    Ok(lines.saturating_sub(1))
+    Ok(lines.saturating_sub(1) > limit)
 }
 
 /// Which strike-to-base links the links layer holds.
@@ -638,10 +646,12 @@ pub fn build_with_progress(
     let mut notes: Vec<String> = Vec::new();
     let distance_mode = match options.distances {
         Distances::Auto => {
-            let pairs = count_rows(&options.events)? * bases.len() as u64;
-            if pairs > AUTO_MAX_PAIRS {
+            // Rows × bases past the limit, asked as rows past limit ÷ bases.
+            let bases = bases.len() as u64;
+            let max_rows = AUTO_MAX_PAIRS.checked_div(bases).unwrap_or(u64::MAX);
+            if bases > 0 && rows_exceed(&options.events, max_rows)? {
                 notes.push(format!(
-                    "distances.csv holds each strike's nearest base only: up to {pairs} strike–base pairs is more than {AUTO_MAX_PAIRS} (--distances all writes them all)"
+                    "distances.csv holds each strike's nearest base only: more than {max_rows} events × {bases} bases is more than {AUTO_MAX_PAIRS} strike–base pairs (--distances all writes them all)"
                 ));
                 Distances::Nearest
             } else {
@@ -697,6 +707,7 @@ pub fn build_with_progress(
         || formats
             .iter()
             .any(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
+    let (mut by_match, mut by_precision) = (Tally::default(), Tally::default());
     let events = std::thread::scope(|scope| -> Result<EventReader<File>> {
         let (mut events, reading) = read_ahead(scope, PreparedEvents::new(events, json_wanted));
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
@@ -767,11 +778,8 @@ pub fn build_with_progress(
                 }
             };
             report.geocoded += 1;
-            *report.by_match.entry(found.match_text()).or_default() += 1;
-            *report
-                .by_precision
-                .entry(found.precision.as_str())
-                .or_default() += 1;
+            by_match.add(found.match_text());
+            by_precision.add(found.precision.as_str());
             let nearest = measured.nearest;
             let nearest_base = measured.nearest_base(bases);
             let record = EventRecord::new(
@@ -856,6 +864,8 @@ pub fn build_with_progress(
     });
     errors.into_result()?;
     report.skipped = events.skipped().clone();
+    report.by_match = by_match.into_map();
+    report.by_precision = by_precision.into_map();
 
     report.counts.insert(files::STRIKES, strikes.len());
     report.counts.insert(files::ATTACKS, attacks.len());
@@ -920,4 +930,29 @@ pub fn build_with_progress(
     report.written = out.commit()?;
     report.removed = remove_stale_outputs(&options.out, &report.written)?;
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_exceed_counts_rows_past_the_header_up_to_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("events.csv");
+        let answers = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            [1, 2, 3].map(|limit| rows_exceed(&path, limit).unwrap())
+        };
+        assert_eq!(answers("id\na\nb\n"), [true, false, false]);
+        // A last row without its line break is a row.
+        assert_eq!(answers("id\na\nb"), [true, false, false]);
+        assert_eq!(answers("id\n"), [false, false, false]);
+        assert_eq!(answers(""), [false, false, false]);
+        // Rows past one read's worth, stopped early or counted to the end.
+        let long = format!("id\n{}", "row\n".repeat(100_000));
+        std::fs::write(&path, &long).unwrap();
+        assert!(rows_exceed(&path, 99_999).unwrap());
+        assert!(!rows_exceed(&path, 100_000).unwrap());
+    }
 }

@@ -470,7 +470,7 @@ fn the_distance_table_holds_all_pairs_the_nearest_or_none() {
     assert_exit(&auto, 0);
     assert_eq!(rows(&wd), 50_001);
     assert!(
-        stderr(&auto).contains("geoevents: warning: distances.csv holds each strike's nearest base only: up to 100002 strike–base pairs is more than 100000"),
+        stderr(&auto).contains("geoevents: warning: distances.csv holds each strike's nearest base only: more than 50000 events × 2 bases is more than 100000 strike–base pairs"),
         "{}",
         stderr(&auto)
     );
