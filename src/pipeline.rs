@@ -712,7 +712,12 @@ pub fn build_with_progress(
         let (mut events, reading) = read_ahead(scope, PreparedEvents::new(events, json_wanted));
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
         let mut memo = PlaceMemo::new(&index, &base_index, measure_all, options.precision);
-        while let Some(Prepared { event, json }) = events.next() {
+        while let Some(Prepared {
+            event,
+            json,
+            json_split,
+        }) = events.next()
+        {
             let event = match event {
                 Ok(event) => event,
                 Err(e) => {
@@ -791,7 +796,10 @@ pub fn build_with_progress(
             );
             let record = match json.is_empty() {
                 true => record,
-                false => record.with_event_json(&json),
+                false => {
+                    let (lead, tail) = json.split_at(json_split);
+                    record.with_event_json(lead, tail)
+                }
             };
             let record = match blocks {
                 Some((found, head)) => record.with_found_json(found).with_head_json(head),
@@ -849,6 +857,7 @@ pub fn build_with_progress(
             events.recycle(Prepared {
                 event: Ok(event),
                 json,
+                json_split,
             });
         }
         drop(events);

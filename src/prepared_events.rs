@@ -20,6 +20,8 @@ pub struct Prepared {
     pub event: Result<Event>,
     /// [`EventJson::render`]'s output for it.
     pub json: Vec<u8>,
+    /// Where that output's tail starts (the split it returned).
+    pub json_split: usize,
 }
 
 /// Buffers kept for reuse: a few batches' worth.
@@ -58,10 +60,15 @@ impl<R: Read> Iterator for PreparedEvents<R> {
         let event = self.reader.next()?;
         let mut json = self.spare.pop().unwrap_or_default();
         json.clear();
+        let mut json_split = 0;
         if let (Ok(e), Some((writer, extra_columns))) = (&event, &mut self.json) {
-            writer.render(e, extra_columns, &mut json);
+            json_split = writer.render(e, extra_columns, &mut json);
         }
-        Some(Prepared { event, json })
+        Some(Prepared {
+            event,
+            json,
+            json_split,
+        })
     }
 }
 

@@ -34,9 +34,10 @@ pub struct EventRecord<'a> {
     pub nearest: Option<NearestBase<'a>>,
     /// Decimals of the coordinates.
     pub decimals: u8,
-    /// The event's own properties' JSON from [`EventJson`], when written
-    /// ahead (on the reading thread).
-    event_json: Option<&'a [u8]>,
+    /// The event's own JSON from [`EventJson`], when written ahead (on the
+    /// reading thread): from its id to its last own property, and from its
+    /// date in the title to the Feature's end.
+    event_json: Option<(&'a [u8], &'a [u8])>,
     /// The geocoded properties' JSON from [`EventRecord::found_json`], when
     /// the caller keeps it for events geocoded alike.
     found_json: Option<&'a [u8]>,
@@ -68,11 +69,12 @@ impl<'a> EventRecord<'a> {
         }
     }
 
-    /// The record with the JSON of its own properties already written, by
-    /// [`EventJson::render`] for this event and these extra columns.
-    pub fn with_event_json(self, event_json: &'a [u8]) -> Self {
+    /// The record with its own JSON already written, by
+    /// [`EventJson::render`] for this event and these extra columns: `lead`
+    /// and `tail` are its output before and after the split it returned.
+    pub fn with_event_json(self, lead: &'a [u8], tail: &'a [u8]) -> Self {
         EventRecord {
-            event_json: Some(event_json),
+            event_json: Some((lead, tail)),
             ..self
         }
     }
@@ -156,16 +158,18 @@ impl<'a> EventRecord<'a> {
             Some(head) => out.write_all(head)?,
             None => write_head(out, self.found.position, self.decimals)?,
         }
-        json_str(out, &self.event.id)?;
-        out.write_all(br#","properties":{"#)?;
         keys.start(self.extra_columns);
         let mut i = 0;
         match self.event_json {
-            Some(block) => {
-                out.write_all(block)?;
+            Some((lead, _)) => {
+                out.write_all(lead)?;
                 i += EVENT_PROPERTIES + self.extra_columns.len();
             }
-            None => write_props(out, keys, &mut i, |f| self.visit_event(f))?,
+            None => {
+                json_str(out, &self.event.id)?;
+                out.write_all(PROPERTIES_OPEN)?;
+                write_props(out, keys, &mut i, |f| self.visit_event(f))?;
+            }
         }
         // The marker fields are the same for every event of a kind: written
         // once, not escaped again for each event.
@@ -173,8 +177,13 @@ impl<'a> EventRecord<'a> {
             Some(block) => {
                 // The block ends inside the title, before the date.
                 out.write_all(block)?;
-                write_escaped(out, &self.event.date)?;
-                out.write_all(closing_json(self.event.kind, true))
+                match self.event_json {
+                    Some((_, tail)) => out.write_all(tail),
+                    None => {
+                        write_escaped(out, &self.event.date)?;
+                        out.write_all(closing_json(self.event.kind, true))
+                    }
+                }
             }
             None => {
                 write_props(out, keys, &mut i, |f| self.visit_found(f))?;
@@ -184,6 +193,9 @@ impl<'a> EventRecord<'a> {
         }
     }
 }
+
+/// Between a Feature's id and its first property.
+const PROPERTIES_OPEN: &[u8] = br#","properties":{"#;
 
 /// How many properties [`visit_event`] names besides the extra columns.
 const EVENT_PROPERTIES: usize = 12;
@@ -337,9 +349,12 @@ pub struct EventJson {
 }
 
 impl EventJson {
-    /// Writes `event`'s own properties (`"date":…` to its last extra column)
-    /// into `out`, cleared first, for [`EventRecord::with_event_json`].
-    pub fn render(&mut self, event: &Event, extra_columns: &[String], out: &mut Vec<u8>) {
+    /// Writes into `out`, cleared first, what of `event`'s Feature needs
+    /// no geocoding, for [`EventRecord::with_event_json`]: its id and own
+    /// properties (`"id"` to its last extra column), then, from the
+    /// returned split on, the rest of the Feature after the title's place
+    /// name (the date, the marker fields, the closing braces).
+    pub fn render(&mut self, event: &Event, extra_columns: &[String], out: &mut Vec<u8>) -> usize {
         out.clear();
         self.keys.start(extra_columns);
         let count = EVENT_PROPERTIES + event.extra.len().min(extra_columns.len());
@@ -359,19 +374,30 @@ impl EventJson {
         let keys = &self.keys.keys;
         let e = event;
         // Room for all but escapes, so that the appends never grow `out`:
-        // the texts with their quotes, the kind and four counts.
-        let texts = [&e.date, &e.subtype, &e.actor, &e.target, &e.place];
+        // the id and texts with their quotes, the kind and four counts, the
+        // date again and the Feature's end.
+        let closing = closing_json(e.kind, true);
+        let texts = [&e.id, &e.date, &e.subtype, &e.actor, &e.target, &e.place];
         let texts = texts.into_iter().chain([&e.sources, &e.notes]);
         let room = keys[..count].iter().map(Vec::len).sum::<usize>()
             + texts.chain(&e.extra).map(|t| t.len() + 2).sum::<usize>()
+            + PROPERTIES_OPEN.len()
             + 8
-            + 4 * 10;
+            + 4 * 10
+            + e.date.len()
+            + closing.len();
         out.reserve(room);
+        Self::text(out, &e.id);
+        out.extend_from_slice(PROPERTIES_OPEN);
+        out.extend_from_slice(&keys[0]);
+        let date_at = out.len();
+        Self::text(out, &e.date);
+        // The date as written (escaped), inside its quotes, for the title.
+        let date = date_at + 1..out.len() - 1;
         let mut text = |i: usize, text: &str| {
             out.extend_from_slice(&keys[i]);
             Self::text(out, text);
         };
-        text(0, &e.date);
         text(1, e.kind.as_str());
         text(2, &e.subtype);
         text(3, &e.actor);
@@ -391,6 +417,10 @@ impl EventJson {
         for (i, value) in e.extra.iter().take(extra_columns.len()).enumerate() {
             text(EVENT_PROPERTIES + i, value);
         }
+        let split = out.len();
+        out.extend_from_within(date);
+        out.extend_from_slice(closing);
+        split
     }
 
     /// A count as [`Prop::count`] writes it: its digits, or `null`.
@@ -588,13 +618,24 @@ mod tests {
         // One set of keys for every record, as a layer writer holds them;
         // the second set of column names must replace the first.
         let mut keys = JsonKeys::default();
-        for (extra, (text, notes)) in extras.iter().cycle().zip([
-            ("base", "plain"),
-            ("near town", "line\nbreak \u{0} \u{1f} \u{7f} \u{2028} é"),
-            ("20 km south of base", ""),
+        // Ids and dates with escapes too: the reading thread's JSON copies
+        // the date as it wrote it into the title.
+        for (extra, (text, notes, id, date)) in extras.iter().cycle().zip([
+            ("base", "plain", "e-1", "2024-01-24"),
+            (
+                "near town",
+                "line\nbreak \u{0} \u{1f} \u{7f} \u{2028} é",
+                "e\"2\\",
+                "\\\"",
+            ),
+            ("20 km south of base", "", "e-3", "2024-01-2\u{1}"),
         ]) {
             let found = index.resolve(text).unwrap();
-            let e = event(text, notes);
+            let e = Event {
+                id: id.into(),
+                date: date.into(),
+                ..event(text, notes)
+            };
             for nearest in [
                 None,
                 Some(NearestBase {
@@ -613,15 +654,16 @@ mod tests {
                     // keeps them, and keys the writer never saw there.
                     let block = found_json(&found, nearest, &mut JsonKeys::default());
                     let mut own = Vec::new();
-                    EventJson::default().render(&e, extra, &mut own);
+                    let split = EventJson::default().render(&e, extra, &mut own);
+                    let (lead, tail) = own.split_at(split);
                     let fresh = || EventRecord::new(&e, extra, &found, nearest, decimals);
                     let head = head_json(found.position, decimals);
                     for from_blocks in [
                         fresh().with_found_json(&block),
-                        fresh().with_event_json(&own),
+                        fresh().with_event_json(lead, tail),
                         fresh().with_head_json(&head),
                         fresh()
-                            .with_event_json(&own)
+                            .with_event_json(lead, tail)
                             .with_found_json(&block)
                             .with_head_json(&head),
                     ] {

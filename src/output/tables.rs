@@ -38,6 +38,13 @@ pub trait TableSink {
         let _ = (from, tail);
         self.write_row(values)
     }
+    /// Writes a row given as its first values and the rest's cells already
+    /// rendered (by [`TableSink::write_row_sharing`]), when this output can
+    /// take them so; `None` when it needs the values.
+    fn write_rendered_tail(&mut self, lead: &[Prop<'_>], cells: &[u8]) -> Option<Result<()>> {
+        let _ = (lead, cells);
+        None
+    }
     /// Completes and flushes the output.
     fn finish(self: Box<Self>) -> Result<()>;
 }
@@ -77,16 +84,31 @@ impl Table {
         Ok(())
     }
 
-    /// [`Table::write_row`] for a row whose values from column `from` on
-    /// are those of every row written with the same `tail`.
-    pub fn write_row_sharing(
+    /// [`Table::write_row`] for a row whose values after `lead` are those
+    /// of every row written with the same `tail`. `row` gives the whole
+    /// row (starting with `lead`), and is called only when an output needs
+    /// it: for the first row with this tail, or a GeoPackage. Most rows are
+    /// then their lead and a copy.
+    pub fn write_row_sharing<'v, const N: usize>(
         &mut self,
-        values: &[Prop<'_>],
-        from: usize,
+        lead: &[Prop<'v>],
         tail: &CsvTail,
+        row: impl FnOnce() -> [Prop<'v>; N],
     ) -> Result<()> {
+        let mut row = Some(row);
+        let mut values: Option<[Prop<'v>; N]> = None;
         for sink in &mut self.sinks {
-            sink.write_row_sharing(values, from, tail)?;
+            if let Some(cells) = tail.get() {
+                if let Some(written) = sink.write_rendered_tail(lead, cells) {
+                    written?;
+                    continue;
+                }
+            }
+            if values.is_none() {
+                values = row.take().map(|row| row());
+            }
+            let values = values.as_ref().map_or(&[][..], |v| &v[..]);
+            sink.write_row_sharing(values, lead.len(), tail)?;
         }
         self.rows += 1;
         Ok(())
@@ -239,6 +261,15 @@ impl<W: Write> TableSink for TableWriter<W> {
         Ok(())
     }
 
+    fn write_rendered_tail(&mut self, lead: &[Prop<'_>], cells: &[u8]) -> Option<Result<()>> {
+        self.line.clear();
+        self.push_values(lead);
+        self.line.extend_from_slice(cells);
+        let written = self.end_line();
+        self.rows += 1;
+        Some(written)
+    }
+
     fn finish(self: Box<Self>) -> Result<()> {
         TableWriter::finish(*self).map(drop)
     }
@@ -261,34 +292,38 @@ pub fn write_distance(
     nearest: bool,
     tail: Option<&CsvTail>,
 ) -> Result<()> {
-    let (min_m, max_m) = distance_range_m(
-        g.distance_m,
-        f64::from(found.uncertainty_m),
-        f64::from(base.uncertainty_m),
-    );
-    let (bearing, compass) = match g.bearing_deg {
-        Some(b) => (Prop::Real(round1(b)), Prop::Text(compass16(b))),
-        None => (Prop::Null, Prop::Null),
+    let lead = [Prop::Text(&strike.id), Prop::Text(&strike.date)];
+    // The whole row only when an output needs it: the rounding and the
+    // compass word were most of a row that copies its rendered cells.
+    let row = || {
+        let (min_m, max_m) = distance_range_m(
+            g.distance_m,
+            f64::from(found.uncertainty_m),
+            f64::from(base.uncertainty_m),
+        );
+        let (bearing, compass) = match g.bearing_deg {
+            Some(b) => (Prop::Real(round1(b)), Prop::Text(compass16(b))),
+            None => (Prop::Null, Prop::Null),
+        };
+        [
+            lead[0].clone(),
+            lead[1].clone(),
+            Prop::Text(&found.place.id),
+            Prop::Text(found.precision.as_str()),
+            Prop::Text(&base.id),
+            Prop::Text(&base.name),
+            Prop::Real(round3(g.distance_km())),
+            Prop::Real(round3(g.distance_nmi())),
+            bearing,
+            compass,
+            Prop::Real(round3(min_m / 1000.0)),
+            Prop::Real(round3(max_m / 1000.0)),
+            Prop::Bool(nearest),
+        ]
     };
-    let values = [
-        Prop::Text(&strike.id),
-        Prop::Text(&strike.date),
-        Prop::Text(&found.place.id),
-        Prop::Text(found.precision.as_str()),
-        Prop::Text(&base.id),
-        Prop::Text(&base.name),
-        Prop::Real(round3(g.distance_km())),
-        Prop::Real(round3(g.distance_nmi())),
-        bearing,
-        compass,
-        Prop::Real(round3(min_m / 1000.0)),
-        Prop::Real(round3(max_m / 1000.0)),
-        Prop::Bool(nearest),
-    ];
     match tail {
-        // Everything after the strike's id and date.
-        Some(tail) => table.write_row_sharing(&values, 2, tail),
-        None => table.write_row(&values),
+        Some(tail) => table.write_row_sharing(&lead, tail, row),
+        None => table.write_row(&row()),
     }
 }
 
@@ -335,6 +370,34 @@ mod tests {
         assert_eq!(ours, theirs);
     }
 
+    /// A writer whose bytes the test keeps after the table owns it.
+    #[derive(Clone, Default)]
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// An output that needs every row's values, as a GeoPackage does.
+    struct Values(std::rc::Rc<std::cell::RefCell<Vec<String>>>);
+
+    impl TableSink for Values {
+        fn write_row(&mut self, values: &[Prop<'_>]) -> Result<()> {
+            let row: Vec<String> = values.iter().map(|v| v.to_json().to_string()).collect();
+            self.0.borrow_mut().push(row.join("|"));
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<()> {
+            Ok(())
+        }
+    }
+
     #[test]
     fn shared_tails_write_what_the_values_say() {
         let rows = [
@@ -342,15 +405,43 @@ mod tests {
             ["e2", "2024-01-02", "x, y", "1.5"],
             ["e\"3", "", "x, y", "1.5"],
         ];
-        let props = |row: &[&'static str; 4]| row.map(Prop::Text);
-        let mut plain = TableWriter::new(Vec::new(), "t.csv", &["a", "b", "c", "d"]).unwrap();
-        let mut shared = TableWriter::new(Vec::new(), "t.csv", &["a", "b", "c", "d"]).unwrap();
-        let tail = CsvTail::new();
+        let header = ["a", "b", "c", "d"];
+        let mut plain = TableWriter::new(Vec::new(), "t.csv", &header).unwrap();
         for row in &rows {
-            TableSink::write_row(&mut plain, &props(row)).unwrap();
-            shared.write_row_sharing(&props(row), 2, &tail).unwrap();
+            TableSink::write_row(&mut plain, &row.map(Prop::Text)).unwrap();
         }
-        assert_eq!(tail.get().map(|t| &t[..]), Some(&b"\"x, y\",1.5,"[..]));
-        assert_eq!(plain.finish().unwrap(), shared.finish().unwrap());
+        let plain = plain.finish().unwrap();
+        for with_values in [false, true] {
+            let csv = Shared::default();
+            let values = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+            let mut sinks: Vec<Box<dyn TableSink>> = vec![Box::new(
+                TableWriter::new(csv.clone(), "t.csv", &header).unwrap(),
+            )];
+            if with_values {
+                sinks.push(Box::new(Values(values.clone())));
+            }
+            let mut table = Table { sinks, rows: 0 };
+            let tail = CsvTail::new();
+            let mut asked = 0;
+            for row in &rows {
+                let lead = [Prop::Text(row[0]), Prop::Text(row[1])];
+                let whole = || {
+                    asked += 1;
+                    row.map(Prop::Text)
+                };
+                table.write_row_sharing(&lead, &tail, whole).unwrap();
+            }
+            assert_eq!(tail.get().map(|t| &t[..]), Some(&b"\"x, y\",1.5,"[..]));
+            assert_eq!(*csv.0.borrow(), plain);
+            assert_eq!(table.rows(), rows.len());
+            // The whole row is made for the first row, then only for an
+            // output that needs the values.
+            if with_values {
+                assert_eq!(asked, rows.len());
+                assert_eq!(values.borrow()[2], r#""e\"3"|""|"x, y"|"1.5""#);
+            } else {
+                assert_eq!(asked, 1);
+            }
+        }
     }
 }
