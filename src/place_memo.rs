@@ -7,7 +7,7 @@
 //! three maps looked up in turn, and a copy of the resolution per event,
 //! were a fifth of the writing thread's time.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::distance::{inverse, Geodesy};
@@ -100,6 +100,36 @@ impl<'a> Memo<'a> {
     }
 }
 
+/// Everything [`found_json`] writes depends on: texts with the same key
+/// share a block, known before it is written (writing each new text's
+/// block to find it already kept was a twentieth of a large build).
+#[derive(PartialEq, Eq, Hash)]
+struct FoundKey {
+    /// The place, by address: the index holds each place once.
+    place: *const crate::model::Place,
+    match_text: &'static str,
+    score: u64,
+    relation: String,
+    precision: &'static str,
+    uncertainty_m: u32,
+    /// The position, which decides the nearest base and its distance.
+    position: (u64, u64),
+}
+
+impl FoundKey {
+    fn of(found: &Resolved<'_>) -> Self {
+        FoundKey {
+            place: found.place,
+            match_text: found.match_text(),
+            score: found.score.to_bits(),
+            relation: found.relation.text(),
+            precision: found.precision.as_str(),
+            uncertainty_m: found.uncertainty_m,
+            position: (found.position.lat.to_bits(), found.position.lon.to_bits()),
+        }
+    }
+}
+
 /// The memo of every place text seen, up to [`MEMO_SIZE`].
 pub struct PlaceMemo<'a> {
     index: &'a PlaceIndex,
@@ -111,9 +141,9 @@ pub struct PlaceMemo<'a> {
     texts: TextSlots,
     memos: Vec<Memo<'a>>,
     positions: FastMap<(u64, u64), Rc<Measured>>,
-    /// Every distinct geocoded-properties JSON in `memos`: a few thousand
-    /// for tens of thousands of texts.
-    blocks: HashSet<Rc<[u8]>, foldhash::fast::RandomState>,
+    /// The geocoded-properties JSON of every distinct answer in `memos`: a
+    /// few thousand for tens of thousands of texts, found before writing.
+    blocks: FastMap<FoundKey, Rc<[u8]>>,
     keys: JsonKeys,
 }
 
@@ -134,7 +164,7 @@ impl<'a> PlaceMemo<'a> {
             texts: TextSlots::default(),
             memos: Vec::new(),
             positions: FastMap::default(),
-            blocks: HashSet::default(),
+            blocks: FastMap::default(),
             keys: JsonKeys::default(),
         }
     }
@@ -159,15 +189,12 @@ impl<'a> PlaceMemo<'a> {
             Ok(found) => {
                 let measured = self.measured(found.position);
                 let nearest = measured.nearest_base(self.bases.bases());
-                let block = found_json(&found, nearest, &mut self.keys);
-                let block = match self.blocks.get(block.as_slice()) {
-                    Some(shared) => Rc::clone(shared),
-                    None => {
-                        let shared: Rc<[u8]> = block.into();
-                        self.blocks.insert(Rc::clone(&shared));
-                        shared
-                    }
-                };
+                let keys = &mut self.keys;
+                let block = self
+                    .blocks
+                    .entry(FoundKey::of(&found))
+                    .or_insert_with(|| found_json(&found, nearest, keys).into());
+                let block = Rc::clone(block);
                 Memo::Found {
                     head: head_json(found.position, self.decimals).into(),
                     found,
