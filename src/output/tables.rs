@@ -2,7 +2,7 @@
 //! of typed values written to CSV, and to a GeoPackage attributes table
 //! when that format is chosen.
 
-use std::cell::OnceCell;
+use std::cell::{LazyCell, OnceCell};
 use std::io::Write;
 
 use super::csv_layer::write_sidecars;
@@ -95,8 +95,7 @@ impl Table {
         tail: &CsvTail,
         row: impl FnOnce() -> [Prop<'v>; N],
     ) -> Result<()> {
-        let mut row = Some(row);
-        let mut values: Option<[Prop<'v>; N]> = None;
+        let values = LazyCell::new(row);
         for sink in &mut self.sinks {
             if let Some(cells) = tail.get() {
                 if let Some(written) = sink.write_rendered_tail(lead, cells) {
@@ -104,11 +103,7 @@ impl Table {
                     continue;
                 }
             }
-            if values.is_none() {
-                values = row.take().map(|row| row());
-            }
-            let values = values.as_ref().map_or(&[][..], |v| &v[..]);
-            sink.write_row_sharing(values, lead.len(), tail)?;
+            sink.write_row_sharing(&values[..], lead.len(), tail)?;
         }
         self.rows += 1;
         Ok(())
@@ -220,6 +215,16 @@ fn push_field(line: &mut Vec<u8>, field: &[u8]) {
 }
 
 impl<W: Write> TableWriter<W> {
+    /// Writes a row of `lead`'s cells and then `cells`, rendered before.
+    fn write_lead_and_cells(&mut self, lead: &[Prop<'_>], cells: &[u8]) -> Result<()> {
+        self.line.clear();
+        self.push_values(lead);
+        self.line.extend_from_slice(cells);
+        self.end_line()?;
+        self.rows += 1;
+        Ok(())
+    }
+
     /// Appends `values` as cells to the row being assembled.
     fn push_values(&mut self, values: &[Prop<'_>]) {
         for value in values {
@@ -246,28 +251,21 @@ impl<W: Write> TableSink for TableWriter<W> {
         tail: &CsvTail,
     ) -> Result<()> {
         let (head, rest) = values.split_at(from.min(values.len()));
+        if let Some(cells) = tail.get() {
+            return self.write_lead_and_cells(head, cells);
+        }
         self.line.clear();
         self.push_values(head);
-        match tail.get() {
-            Some(cells) => self.line.extend_from_slice(cells),
-            None => {
-                let start = self.line.len();
-                self.push_values(rest);
-                let _ = tail.set(self.line[start..].into());
-            }
-        }
+        let start = self.line.len();
+        self.push_values(rest);
+        let _ = tail.set(self.line[start..].into());
         self.end_line()?;
         self.rows += 1;
         Ok(())
     }
 
     fn write_rendered_tail(&mut self, lead: &[Prop<'_>], cells: &[u8]) -> Option<Result<()>> {
-        self.line.clear();
-        self.push_values(lead);
-        self.line.extend_from_slice(cells);
-        let written = self.end_line();
-        self.rows += 1;
-        Some(written)
+        Some(self.write_lead_and_cells(lead, cells))
     }
 
     fn finish(self: Box<Self>) -> Result<()> {
