@@ -503,12 +503,10 @@ impl<R: Read> Iterator for EventReader<R> {
     }
 }
 
-impl<R: Read> crate::read_ahead::Positioned for EventReader<R> {
-    fn position(&self) -> u64 {
-        self.bytes_read()
-    }
-
-    fn reuse(&mut self, item: &mut Result<Event>) {
+impl<R: Read> EventReader<R> {
+    /// Takes back the strings of an event the caller is done with, to be
+    /// filled again for a later row.
+    pub fn reuse(&mut self, item: &mut Result<Event>) {
         // Only our own layout's fields map back to single columns.
         if let (Ok(e), Schema::Geoevents) = (item, self.schema) {
             let (c, table) = (&self.columns, &mut self.table);

@@ -713,13 +713,13 @@ pub fn build_with_progress(
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
         let mut memo = PlaceMemo::new(&index, &base_index, measure_all, options.precision);
         while let Some(Prepared {
-            event,
+            event: read,
             json,
             json_split,
         }) = events.next()
         {
-            let event = match event {
-                Ok(event) => event,
+            let event = match *read {
+                Ok(ref event) => event,
                 Err(e) => {
                     errors.push(e);
                     continue;
@@ -739,11 +739,10 @@ pub fn build_with_progress(
             }
             // The memo's slot for a text a few events on, fetched while
             // this one is written.
-            if let Some(Prepared {
-                event: Ok(ahead), ..
-            }) = events.ahead(MEMO_PREFETCH_AHEAD)
-            {
-                memo.prefetch(&ahead.place);
+            if let Some(Prepared { event: ahead, .. }) = events.ahead(MEMO_PREFETCH_AHEAD) {
+                if let Ok(ahead) = &**ahead {
+                    memo.prefetch(&ahead.place);
+                }
             }
             let mut own_place = None;
             let own_found;
@@ -764,19 +763,19 @@ pub fn build_with_progress(
                         Some(nearest_row),
                     ),
                     Memo::Unresolved(why) => {
-                        report_unresolved(&mut report, &mut unresolved, &event, why)?;
+                        report_unresolved(&mut report, &mut unresolved, event, why)?;
                         continue;
                     }
                 },
                 Some(_) => {
                     let ours = memo.of(&event.place).resolution();
-                    match locate(&event, ours, &mut own_place) {
+                    match locate(event, ours, &mut own_place) {
                         Ok(found) => {
                             own_found = found;
                             (&own_found, memo.measured(own_found.position), None, None)
                         }
                         Err(why) => {
-                            report_unresolved(&mut report, &mut unresolved, &event, &why)?;
+                            report_unresolved(&mut report, &mut unresolved, event, &why)?;
                             continue;
                         }
                     }
@@ -788,7 +787,7 @@ pub fn build_with_progress(
             let nearest = measured.nearest;
             let nearest_base = measured.nearest_base(bases);
             let record = EventRecord::new(
-                &event,
+                event,
                 &extra_columns,
                 found,
                 nearest_base,
@@ -806,12 +805,12 @@ pub fn build_with_progress(
                 None => record,
             };
             if let Some(c) = &mut collector {
-                c.add_event(&event, found, nearest_base.map(|n| n.base.id.as_str()));
+                c.add_event(event, found, nearest_base.map(|n| n.base.id.as_str()));
             }
             // Only drawn when the layer is wanted: a circle costs hundreds of
             // geodesics.
             if let Some(areas) = &mut areas {
-                if let Some(area) = uncertainty_feature(&event, found, options.precision) {
+                if let Some(area) = uncertainty_feature(event, found, options.precision) {
                     let what = || format!("the uncertainty area of event {}", event.id);
                     write_shape(areas, area, what, &mut report)?;
                 }
@@ -825,7 +824,7 @@ pub fn build_with_progress(
                         if let Some(table) = &mut distances {
                             if is_nearest || distance_mode == Distances::All {
                                 let tail = nearest_row.filter(|_| is_nearest);
-                                write_distance(table, &event, found, base, g, is_nearest, tail)?;
+                                write_distance(table, event, found, base, g, is_nearest, tail)?;
                             }
                         }
                         let wanted = match options.links {
@@ -835,7 +834,7 @@ pub fn build_with_progress(
                         };
                         if let (Some(links), true) = (&mut links, wanted) {
                             let ends = LinkEnds {
-                                strike: &event,
+                                strike: event,
                                 found,
                                 base,
                                 geodesy: g,
@@ -855,7 +854,7 @@ pub fn build_with_progress(
             }
             drop(record);
             events.recycle(Prepared {
-                event: Ok(event),
+                event: read,
                 json,
                 json_split,
             });

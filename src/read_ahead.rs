@@ -29,10 +29,8 @@ pub trait Positioned: Iterator {
 
     /// Takes from an item the receiver is done with whatever the source can
     /// use again; the rest is dropped with the item. By default nothing.
-    /// The item is lent rather than moved: an event is a few hundred bytes,
-    /// and moving each one in cost more than taking its strings out.
-    fn reuse(&mut self, item: &mut Self::Item) {
-        let _ = item;
+    fn reuse(&mut self, item: Self::Item) {
+        drop(item);
     }
 }
 
@@ -109,10 +107,9 @@ where
         loop {
             let mut items = Vec::new();
             for mut spent in returned.try_iter() {
-                for item in &mut spent {
+                for item in spent.drain(..) {
                     source.reuse(item);
                 }
-                spent.clear();
                 items = spent;
             }
             // Sized at once: grown by doubling, the batch's items were
