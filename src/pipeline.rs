@@ -26,7 +26,7 @@ use crate::output::analytic::{
     link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
 };
 use crate::output::documents::Documents;
-use crate::output::event_record::EventRecord;
+use crate::output::event_record::{EventJson, EventRecord};
 use crate::output::geojson::{base_feature, LayerWriter};
 use crate::output::layer::{Format, Layer};
 use crate::output::preview::{self, write_preview_credited, PreviewLayer};
@@ -712,6 +712,8 @@ pub fn build_with_progress(
         let (mut events, reading) = read_ahead(scope, PreparedEvents::new(events, json_wanted));
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
         let mut memo = PlaceMemo::new(&index, &base_index, measure_all, options.precision);
+        let mut own_json = json_wanted.then(EventJson::default);
+        let mut rendered = Vec::new();
         while let Some(Prepared {
             event: read,
             json,
@@ -793,10 +795,19 @@ pub fn build_with_progress(
                 nearest_base,
                 options.precision,
             );
-            let record = match json.is_empty() {
+            // The reading thread leaves the JSON to this one when it is
+            // the busier of the two.
+            let (own, split) = match (&mut own_json, json.is_empty()) {
+                (Some(writer), true) => {
+                    let split = writer.render(event, &extra_columns, &mut rendered);
+                    (&rendered[..], split)
+                }
+                _ => (&json[..], json_split),
+            };
+            let record = match own.is_empty() {
                 true => record,
                 false => {
-                    let (lead, tail) = json.split_at(json_split);
+                    let (lead, tail) = own.split_at(split);
                     record.with_event_json(lead, tail)
                 }
             };

@@ -13,7 +13,9 @@
 //! fills again for later rows instead of allocating new ones. Items handed
 //! back after the reader has finished are dropped where they are.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
 use std::thread::{Scope, ScopedJoinHandle};
 
 /// Items per message.
@@ -32,6 +34,14 @@ pub trait Positioned: Iterator {
     fn reuse(&mut self, item: Self::Item) {
         drop(item);
     }
+
+    /// Told before each batch how many batches are waiting for the
+    /// receiver: a source that can leave work to the receiver (work the
+    /// receiver would do the same) does it itself only when the receiver
+    /// has enough to go on. By default nothing changes.
+    fn backlog(&mut self, batches: usize) {
+        let _ = batches;
+    }
 }
 
 /// A batch of items and the source's position after its last one.
@@ -47,6 +57,8 @@ pub struct ReadAhead<T> {
     position: u64,
     spent: Vec<T>,
     returns: SyncSender<Vec<T>>,
+    /// Batches sent and not yet taken.
+    waiting: Arc<AtomicUsize>,
 }
 
 impl<T> ReadAhead<T> {
@@ -84,6 +96,7 @@ impl<T> Iterator for ReadAhead<T> {
                 return Some(item);
             }
             let batch = self.batches.recv().ok()?;
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
             self.position = batch.position;
             self.current = batch.items.into_iter();
         }
@@ -103,6 +116,8 @@ where
 {
     let (sender, batches) = sync_channel(IN_FLIGHT);
     let (returns, returned) = sync_channel::<Vec<S::Item>>(IN_FLIGHT);
+    let waiting = Arc::new(AtomicUsize::new(0));
+    let sent = Arc::clone(&waiting);
     let handle = scope.spawn(move || {
         loop {
             let mut items = Vec::new();
@@ -112,6 +127,7 @@ where
                 }
                 items = spent;
             }
+            source.backlog(sent.load(Ordering::Relaxed));
             // Sized at once: grown by doubling, the batch's items were
             // copied again and again.
             items.reserve(BATCH);
@@ -123,6 +139,9 @@ where
                 items,
                 position: source.position(),
             };
+            // Counted before it is sent, so that the receiver's count
+            // never goes below zero.
+            sent.fetch_add(1, Ordering::Relaxed);
             if sender.send(batch).is_err() {
                 break; // the receiver gave up (an output failed)
             }
@@ -135,6 +154,7 @@ where
         position: 0,
         spent: Vec::with_capacity(BATCH),
         returns,
+        waiting,
     };
     (receiver, handle)
 }
@@ -232,6 +252,45 @@ mod tests {
             on_reader, BATCH,
             "the recycled batch was dropped by the reader"
         );
+    }
+
+    #[test]
+    fn the_source_is_told_how_many_batches_wait() {
+        use std::sync::Mutex;
+
+        /// Counts to `end`, recording each backlog it is told.
+        struct Told<'a>(Counter, &'a Mutex<Vec<usize>>);
+        impl Iterator for Told<'_> {
+            type Item = u64;
+            fn next(&mut self) -> Option<u64> {
+                self.0.next()
+            }
+        }
+        impl Positioned for Told<'_> {
+            fn position(&self) -> u64 {
+                self.0.position()
+            }
+            fn backlog(&mut self, batches: usize) {
+                self.1.lock().unwrap().push(batches);
+            }
+        }
+
+        let told = Mutex::new(Vec::new());
+        let end = (BATCH * (IN_FLIGHT + 3)) as u64;
+        std::thread::scope(|scope| {
+            let (mut items, handle) = read_ahead(scope, Told(Counter { next: 0, end }, &told));
+            // Nothing is taken until the reader has filled the channel and
+            // started the batch it cannot send yet.
+            while told.lock().unwrap().len() <= IN_FLIGHT {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            let waiting: Vec<usize> = (0..=IN_FLIGHT).collect();
+            assert_eq!(told.lock().unwrap()[..], waiting[..]);
+            assert_eq!(items.by_ref().count() as u64, end);
+            handle.join().unwrap();
+        });
+        let told = told.into_inner().unwrap();
+        assert!(told.iter().all(|&n| n <= IN_FLIGHT + 1), "{told:?}");
     }
 
     #[test]
