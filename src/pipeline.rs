@@ -750,7 +750,7 @@ pub fn build_with_progress(
             let own_found;
             // A row with its own coordinates is placed and measured for
             // itself; any other takes what its text was found to be.
-            let (found, measured, blocks, nearest_row) = match &event.located {
+            let placed = match &event.located {
                 None => match memo.of(&event.place) {
                     Memo::Found {
                         found,
@@ -758,15 +758,15 @@ pub fn build_with_progress(
                         block,
                         head,
                         nearest_row,
-                    } => (
+                    } => Some((
                         found,
                         Rc::clone(measured),
                         Some((&**block, &**head)),
                         Some(nearest_row),
-                    ),
+                    )),
                     Memo::Unresolved(why) => {
                         report_unresolved(&mut report, &mut unresolved, event, why)?;
-                        continue;
+                        None
                     }
                 },
                 Some(_) => {
@@ -774,14 +774,26 @@ pub fn build_with_progress(
                     match locate(event, ours, &mut own_place) {
                         Ok(found) => {
                             own_found = found;
-                            (&own_found, memo.measured(own_found.position), None, None)
+                            let measured = memo.measured(own_found.position);
+                            Some((&own_found, measured, None, None))
                         }
                         Err(why) => {
                             report_unresolved(&mut report, &mut unresolved, event, &why)?;
-                            continue;
+                            None
                         }
                     }
                 }
+            };
+            let Some((found, measured, blocks, nearest_row)) = placed else {
+                // Back for reuse like any other: dropped here, its strings
+                // were freed on this thread (into the reading thread's
+                // malloc arena) and allocated again on the reading one.
+                events.recycle(Prepared {
+                    event: read,
+                    json,
+                    json_split,
+                });
+                continue;
             };
             report.geocoded += 1;
             by_match.add(found.match_text());
