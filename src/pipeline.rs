@@ -139,7 +139,8 @@ pub const AUTO_MAX_PAIRS: u64 = 100_000;
 /// bound on its rows (a quoted field can hold a line break), read fast
 /// without parsing and only as far as the answer needs (the file is read
 /// again in full by the build; counting all of a large one first cost a
-/// twentieth of the build).
+/// twentieth of the build). A line ends at LF, CRLF or a lone CR, as the
+/// CSV reader takes them.
 fn rows_exceed(path: &Path, limit: u64) -> Result<bool> {
     use std::io::Read;
     let mut file = open(path)?;
@@ -150,15 +151,27 @@ fn rows_exceed(path: &Path, limit: u64) -> Result<bool> {
         if n == 0 {
             break;
         }
-        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
-        last = buf[n - 1];
+        let data = &buf[..n];
+        // A CR ending the last read is a line end unless this read goes on
+        // with its LF.
+        if last == b'\r' && data[0] != b'\n' {
+            lines += 1;
+        }
+        lines += memchr::memchr_iter(b'\n', data).count() as u64;
+        let lone_cr = |at: usize| data.get(at + 1).is_some_and(|&b| b != b'\n');
+        lines += memchr::memchr_iter(b'\r', data)
+            .filter(|&at| lone_cr(at))
+            .count() as u64;
+        last = data[n - 1];
         // The header's line and this one, which may be a row unended yet.
         if lines > limit + 1 {
             return Ok(true);
         }
     }
-    if last != b'\n' {
-        lines += 1;
+    match last {
+        b'\r' => lines += 1,
+        b'\n' => {}
+        _ => lines += 1,
     }
     Ok(lines.saturating_sub(1) > limit)
 }
@@ -647,15 +660,16 @@ pub fn build_with_progress(
     let distance_mode = match options.distances {
         Distances::Auto => {
             // Rows × bases past the limit, asked as rows past limit ÷ bases.
+            // No bases, no pairs: the file is not read.
             let bases = bases.len() as u64;
-            let max_rows = AUTO_MAX_PAIRS.checked_div(bases).unwrap_or(u64::MAX);
-            if bases > 0 && rows_exceed(&options.events, max_rows)? {
-                notes.push(format!(
-                    "distances.csv holds each strike's nearest base only: more than {max_rows} events × {bases} bases is more than {AUTO_MAX_PAIRS} strike–base pairs (--distances all writes them all)"
-                ));
-                Distances::Nearest
-            } else {
-                Distances::All
+            match AUTO_MAX_PAIRS.checked_div(bases) {
+                Some(max_rows) if rows_exceed(&options.events, max_rows)? => {
+                    notes.push(format!(
+                        "distances.csv holds each strike's nearest base only: more than {max_rows} events × {bases} bases is more than {AUTO_MAX_PAIRS} strike–base pairs (--distances all writes them all)"
+                    ));
+                    Distances::Nearest
+                }
+                _ => Distances::All,
             }
         }
         chosen => chosen,
@@ -980,10 +994,24 @@ mod tests {
         assert_eq!(answers("id\na\nb"), [true, false, false]);
         assert_eq!(answers("id\n"), [false, false, false]);
         assert_eq!(answers(""), [false, false, false]);
+        // Lone CRs and CRLFs end lines as LFs do.
+        assert_eq!(answers("id\ra\rb\r"), [true, false, false]);
+        assert_eq!(answers("id\ra\rb"), [true, false, false]);
+        assert_eq!(answers("id\r\na\r\nb\r\n"), [true, false, false]);
+        assert_eq!(answers("id\r"), [false, false, false]);
         // Rows past one read's worth, stopped early or counted to the end.
-        let long = format!("id\n{}", "row\n".repeat(100_000));
-        std::fs::write(&path, &long).unwrap();
-        assert!(rows_exceed(&path, 99_999).unwrap());
-        assert!(!rows_exceed(&path, 100_000).unwrap());
+        for end in ["\n", "\r", "\r\n"] {
+            let long = format!("id{end}{}", format!("row{end}").repeat(100_000));
+            std::fs::write(&path, &long).unwrap();
+            assert!(rows_exceed(&path, 99_999).unwrap(), "{end:?}");
+            assert!(!rows_exceed(&path, 100_000).unwrap(), "{end:?}");
+        }
+        // A CRLF split across two reads (of 64 KiB) is one line end.
+        let split = format!("id\n{}\r\nb\n", "x".repeat((1 << 16) - 4));
+        std::fs::write(&path, &split).unwrap();
+        assert_eq!(
+            [1, 2, 3].map(|limit| rows_exceed(&path, limit).unwrap()),
+            [true, false, false]
+        );
     }
 }
