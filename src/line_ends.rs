@@ -61,6 +61,12 @@ impl<R> LineEnds<R> {
         self.passed + 1
     }
 
+    /// Line ends noted and not yet behind an asked-for offset.
+    #[cfg(test)]
+    pub fn held(&self) -> usize {
+        self.ends.len()
+    }
+
     fn note(&mut self, chunk: &[u8]) {
         let crlf_split = self.pending_cr.is_some() && chunk.first() == Some(&b'\n');
         if let Some(cr) = self.pending_cr.take() {

@@ -328,6 +328,14 @@ impl<R: Read> Input<R> {
                         self.done = true;
                         return Err(e);
                     }
+                    // Nothing but blank lines so far: they are let go, and
+                    // the line ends noted in them too, so that a long run
+                    // of them is not held whole (the next record's line
+                    // is still counted from every end behind it).
+                    if data.iter().all(|&b| b == b'\n' || b == b'\r') {
+                        self.start = self.end;
+                        self.reader.line_at(self.base + self.start as u64);
+                    }
                     // The record is parsed again from its start once more
                     // is read, so at least as much again is read first:
                     // else a record longer than a read (an unclosed quote
@@ -831,6 +839,26 @@ mod tests {
             rows
         };
         assert_eq!(read(true), read(false));
+    }
+
+    #[test]
+    fn a_long_run_of_blank_lines_is_not_held_whole() {
+        let blank = 20 << 20;
+        for end in [&b"\n"[..], b"\r", b"\r\n"] {
+            let mut text = b"a\n".to_vec();
+            text.extend(end.repeat(blank / end.len()));
+            text.extend_from_slice(b"x\n");
+            text.extend(end.repeat(blank / end.len()));
+            let mut table = CsvTable::new(Path::new("t.csv"), &text[..], &["a"]).unwrap();
+            let row = table.next_row().unwrap().unwrap();
+            assert_eq!(row.fields, ["x"]);
+            assert_eq!(row.line, 2 + (blank / end.len()) as u64, "{end:?}");
+            assert!(table.input.buf.len() <= 4 * READ_SIZE, "{end:?}");
+            assert!(table.next_row().is_none());
+            assert!(table.input.buf.len() <= 4 * READ_SIZE, "{end:?}");
+            assert!(table.input.reader.held() <= 4 * READ_SIZE, "{end:?}");
+            assert_eq!(table.bytes_read(), text.len() as u64);
+        }
     }
 
     #[test]
