@@ -23,7 +23,7 @@ use crate::map::{credit, draw, Drawing, MapData, MapOptions};
 use crate::model::{Event, EventKind};
 use crate::nearest::BaseIndex;
 use crate::output::analytic::{
-    link_feature, ring_feature, uncertainty_feature, LinkEnds, DEFAULT_RINGS_KM,
+    link_feature, ring_feature, uncertainty_feature, Circles, LinkEnds, DEFAULT_RINGS_KM,
 };
 use crate::output::documents::Documents;
 use crate::output::event_record::{EventJson, EventRecord};
@@ -727,6 +727,7 @@ pub fn build_with_progress(
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
         let mut memo = PlaceMemo::new(&index, &base_index, measure_all, options.precision);
         let mut own_json = json_wanted.then(EventJson::default);
+        let mut circles = Circles::default();
         let mut rendered = Vec::new();
         while let Some(Prepared {
             event: read,
@@ -847,7 +848,9 @@ pub fn build_with_progress(
             // Only drawn when the layer is wanted: a circle costs hundreds of
             // geodesics.
             if let Some(areas) = &mut areas {
-                if let Some(area) = uncertainty_feature(event, found, options.precision) {
+                if let Some(area) =
+                    uncertainty_feature(event, found, options.precision, &mut circles)
+                {
                     let what = || format!("the uncertainty area of event {}", event.id);
                     write_shape(areas, area, what, &mut report)?;
                 }

@@ -3,6 +3,9 @@
 //! less precisely than a site. Their geometry comes from [`crate::shapes`],
 //! on the WGS84 ellipsoid.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use geojson::{feature::Id, Feature, Geometry, GeometryValue, JsonObject, JsonValue};
 
 use super::geojson::round3;
@@ -158,12 +161,13 @@ pub fn uncertainty_feature(
     event: &Event,
     found: &Resolved<'_>,
     decimals: u8,
+    circles: &mut Circles,
 ) -> Option<Result<Feature, ShapeError>> {
     if found.precision == Precision::Site {
         return None;
     }
-    let circle = match geodesic_circle(found.position, f64::from(found.uncertainty_m)) {
-        Ok(c) => c,
+    let ring = match circles.ring(found.position, found.uncertainty_m, decimals) {
+        Ok(ring) => ring,
         Err(e) => return Some(Err(e)),
     };
     let mut p = JsonObject::new();
@@ -188,7 +192,93 @@ pub fn uncertainty_feature(
     area_style(&mut p, colour, AREA_FILL_OPACITY);
     Some(Ok(feature(
         event.id.clone(),
-        GeometryValue::new_polygon([positions(&circle, decimals)]),
+        GeometryValue::new_polygon([ring.iter().copied()]),
         p,
     )))
+}
+
+/// Uncertainty circles already drawn, by centre, radius and decimals.
+/// Events placed alike ("near Ramadi", every town's events) share a
+/// circle, and drawing one costs hundreds of geodesics: with the areas
+/// layer on, a fifth of a build went to drawing the same circles again.
+#[derive(Debug, Default)]
+pub struct Circles {
+    drawn: HashMap<CircleKey, Rc<[[f64; 2]]>>,
+}
+
+/// A circle's centre (latitude and longitude, as bits), radius in metres
+/// and decimals.
+type CircleKey = (u64, u64, u32, u8);
+
+/// Circles kept at most: a few thousand distinct positions is what a large
+/// file has; past that the cache starts again, so memory stays bounded.
+const MAX_CIRCLES: usize = 4096;
+
+impl Circles {
+    /// The ring of the circle of `radius_m` around `centre`, its
+    /// coordinates rounded to `decimals`.
+    fn ring(
+        &mut self,
+        centre: LatLon,
+        radius_m: u32,
+        decimals: u8,
+    ) -> Result<Rc<[[f64; 2]]>, ShapeError> {
+        let key = (
+            centre.lat.to_bits(),
+            centre.lon.to_bits(),
+            radius_m,
+            decimals,
+        );
+        if let Some(ring) = self.drawn.get(&key) {
+            return Ok(Rc::clone(ring));
+        }
+        let circle = geodesic_circle(centre, f64::from(radius_m))?;
+        let ring: Rc<[[f64; 2]]> = positions(&circle, decimals).into();
+        if self.drawn.len() >= MAX_CIRCLES {
+            self.drawn.clear();
+        }
+        self.drawn.insert(key, Rc::clone(&ring));
+        Ok(ring)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_circle_drawn_again_is_the_one_drawn_first() {
+        let mut circles = Circles::default();
+        let centre = LatLon {
+            lat: 33.4167,
+            lon: 43.3,
+        };
+        let first = circles.ring(centre, 25_000, 6).unwrap();
+        let again = circles.ring(centre, 25_000, 6).unwrap();
+        assert!(Rc::ptr_eq(&first, &again));
+        let drawn = positions(&geodesic_circle(centre, 25_000.0).unwrap(), 6);
+        assert_eq!(&*first, &drawn[..]);
+        // Another radius or other decimals is another circle.
+        let wider = circles.ring(centre, 50_000, 6).unwrap();
+        assert!(!Rc::ptr_eq(&first, &wider));
+        let coarser = circles.ring(centre, 25_000, 2).unwrap();
+        assert_eq!(
+            &*coarser,
+            &positions(&geodesic_circle(centre, 25_000.0).unwrap(), 2)[..]
+        );
+    }
+
+    #[test]
+    fn the_circles_kept_are_bounded() {
+        let mut circles = Circles::default();
+        let centre = LatLon {
+            lat: 33.0,
+            lon: 43.0,
+        };
+        for radius in 1..=(MAX_CIRCLES as u32 + 10) {
+            circles.ring(centre, 1000 + radius, 0).unwrap();
+            assert!(circles.drawn.len() <= MAX_CIRCLES);
+        }
+        assert_eq!(circles.drawn.len(), 10);
+    }
 }
