@@ -185,29 +185,48 @@ fn value_text(value: &JsonValue) -> Option<String> {
     }
 }
 
-/// The balloon: the summary, then a table of every field that has a value.
-/// Each value is escaped as HTML here; the caller escapes the whole HTML
-/// again as XML text.
-fn description_html(feature: &Feature, fields: &[String]) -> String {
-    let lines: Vec<String> = summary(feature)
-        .iter()
-        .map(|line| escape_markup(line))
-        .collect();
-    let mut html = lines.join("<br/>");
-    html.push_str("<table>");
+/// The balloon: the summary, then a table of every field that has a value,
+/// as HTML with each value escaped. `as_text` writes it escaped once more
+/// as XML text, what the `<description>` element holds: its tags as
+/// constants and its values escaped twice, where escaping the whole HTML
+/// afterwards cost some 3 % of a build with the defaults.
+fn description(feature: &Feature, fields: &[String], as_text: bool) -> String {
+    let [br, table, row, cell, row_end, table_end] = if as_text {
+        [
+            "&lt;br/&gt;",
+            "&lt;table&gt;",
+            "&lt;tr&gt;&lt;th align=\"left\"&gt;",
+            "&lt;/th&gt;&lt;td&gt;",
+            "&lt;/td&gt;&lt;/tr&gt;",
+            "&lt;/table&gt;",
+        ]
+    } else {
+        [
+            "<br/>",
+            "<table>",
+            "<tr><th align=\"left\">",
+            "</th><td>",
+            "</td></tr>",
+            "</table>",
+        ]
+    };
+    let value = |text: &str| match as_text {
+        true => escape_markup(&escape_markup(text)),
+        false => escape_markup(text),
+    };
+    let lines: Vec<String> = summary(feature).iter().map(|line| value(line)).collect();
+    let mut html = lines.join(br);
+    html.push_str(table);
     for name in fields {
         if let Some(text) = feature.property(name).and_then(value_text) {
             if !text.is_empty() {
-                let _ = write!(
-                    html,
-                    "<tr><th align=\"left\">{}</th><td>{}</td></tr>",
-                    escape_markup(name),
-                    escape_markup(&text)
-                );
+                for part in [row, &value(name), cell, &value(&text), row_end] {
+                    html.push_str(part);
+                }
             }
         }
     }
-    html.push_str("</table>");
+    html.push_str(table_end);
     html
 }
 
@@ -222,7 +241,7 @@ fn placemark(feature: &Feature, layer: &str, fields: &[String], buf: &mut Vec<u8
     let _ = writeln!(
         s,
         "<description>{}</description>",
-        escape_markup(&description_html(feature, fields))
+        description(feature, fields, true)
     );
     if let Some(JsonValue::String(date)) = feature.property("date") {
         let _ = writeln!(
@@ -259,4 +278,38 @@ fn placemark(feature: &Feature, layer: &str, fields: &[String], buf: &mut Vec<u8
     }
     s.push_str("</Placemark>\n");
     buf.extend_from_slice(s.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_description_as_text_is_its_html_escaped() {
+        let mut feature = Feature {
+            bbox: None,
+            geometry: None,
+            id: None,
+            properties: None,
+            foreign_members: None,
+        };
+        let props = json!({
+            "title": "Jurf al-Sakhar <Nahr> & \"Co\", 2024-01-23",
+            "place": "Jurf al-Sakhar & Musayyib",
+            "notes": "DATE: 'early' vs \"late\"; <b>not bold</b> &amp;",
+            "target": "جرف الصخر",
+            "killed_low": 3,
+            "empty": "",
+        });
+        feature.properties = props.as_object().cloned();
+        let fields: Vec<String> = ["place", "notes", "target", "killed_low", "empty", "absent"]
+            .map(String::from)
+            .to_vec();
+        let html = description(&feature, &fields, false);
+        assert!(html
+            .contains("<tr><th align=\"left\">notes</th><td>DATE: 'early' vs \"late\"; &lt;b&gt;"));
+        assert!(!html.contains("empty"));
+        assert_eq!(description(&feature, &fields, true), escape_markup(&html));
+    }
 }
