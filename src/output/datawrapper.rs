@@ -136,7 +136,7 @@ fn area_marker(
 fn point_marker(feature: &Feature, style: &LayerStyle, id: String, [x, y]: [f64; 2]) -> JsonValue {
     let tooltip: Vec<String> = summary(feature)
         .iter()
-        .map(|line| escape_markup(line))
+        .map(|line| escape_markup(line).into_owned())
         .collect();
     json!({
         "id": id,

@@ -9,6 +9,7 @@
 //! counter-clockwise ring that follows the ground. Children follow the order of
 //! the KML schema. All data text is escaped.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use geojson::{Feature, JsonValue};
@@ -210,17 +211,18 @@ fn description(feature: &Feature, fields: &[String], as_text: bool) -> String {
             "</table>",
         ]
     };
-    let value = |text: &str| match as_text {
-        true => escape_markup(&escape_markup(text)),
-        false => escape_markup(text),
-    };
-    let lines: Vec<String> = summary(feature).iter().map(|line| value(line)).collect();
+    let summary = summary(feature);
+    let lines: Vec<Cow<str>> = summary
+        .iter()
+        .map(|line| escaped_value(line, as_text))
+        .collect();
     let mut html = lines.join(br);
     html.push_str(table);
     for name in fields {
         if let Some(text) = feature.property(name).and_then(value_text) {
             if !text.is_empty() {
-                for part in [row, &value(name), cell, &value(&text), row_end] {
+                let (name, text) = (escaped_value(name, as_text), escaped_value(&text, as_text));
+                for part in [row, &name, cell, &text, row_end] {
                     html.push_str(part);
                 }
             }
@@ -228,6 +230,16 @@ fn description(feature: &Feature, fields: &[String], as_text: bool) -> String {
     }
     html.push_str(table_end);
     html
+}
+
+/// A value of [`description`]'s HTML: escaped as markup, and once more
+/// when the HTML is written `as_text`.
+fn escaped_value(text: &str, as_text: bool) -> Cow<'_, str> {
+    match (as_text, escape_markup(text)) {
+        (true, Cow::Borrowed(plain)) => escape_markup(plain),
+        (true, Cow::Owned(once)) => Cow::Owned(escape_markup(&once).into_owned()),
+        (false, once) => once,
+    }
 }
 
 /// Appends one Placemark.

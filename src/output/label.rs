@@ -5,6 +5,8 @@
 //! show as text wherever it is displayed, so every value is escaped before
 //! it is put into KML or a Datawrapper tooltip.
 
+use std::borrow::Cow;
+
 use geojson::{Feature, JsonValue};
 
 fn text<'a>(feature: &'a Feature, name: &str) -> Option<&'a str> {
@@ -89,16 +91,30 @@ pub fn feature_id(feature: &Feature) -> Option<String> {
 /// Escapes text for the content of an XML or HTML element. Control
 /// characters that XML 1.0 cannot carry at all become U+FFFD, so a stray
 /// byte in a report cannot make a file unreadable.
-pub fn escape_markup(text: &str) -> String {
+pub fn escape_markup(text: &str) -> Cow<'_, str> {
     escape(text, false)
 }
 
 /// Escapes text for a double- or single-quoted attribute value.
-pub fn escape_attribute(text: &str) -> String {
+pub fn escape_attribute(text: &str) -> Cow<'_, str> {
     escape(text, true)
 }
 
-fn escape(text: &str, quotes: bool) -> String {
+/// Text with nothing to escape (most values) is borrowed as it is: a KML
+/// file escapes a dozen short values a feature, and a new string for each
+/// was a twentieth of a build with the defaults.
+fn escape(text: &str, quotes: bool) -> Cow<'_, str> {
+    let plain = |b: u8| match b {
+        b'&' | b'<' | b'>' | 0xEF => false,
+        b'"' | b'\'' => !quotes,
+        b'\t' | b'\n' | b'\r' => true,
+        b => b >= 0x20,
+    };
+    // 0xEF starts U+FFFE and U+FFFF (and other characters, which go the
+    // long way for nothing).
+    if text.bytes().all(plain) {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -112,13 +128,61 @@ fn escape(text: &str, quotes: bool) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn text_is_borrowed_only_when_escaping_would_not_change_it() {
+        // Every ASCII character, and the characters near the escaped ones
+        // in UTF-8, each alone and among plain text.
+        let mut texts: Vec<String> = (0..0x80_u8).map(|b| char::from(b).to_string()).collect();
+        for c in [
+            '\u{FFFD}', '\u{FFFE}', '\u{FFFF}', '\u{EFBF}', 'ﾾ', 'ج', '€', '𝄞',
+        ] {
+            texts.push(c.to_string());
+        }
+        let around: Vec<String> = texts
+            .iter()
+            .map(|t| format!("Jurf {t} al-Sakhar"))
+            .collect();
+        for text in texts.iter().chain(&around) {
+            for quotes in [false, true] {
+                let escaped = escape(text, quotes);
+                let by_characters: String = text
+                    .chars()
+                    .map(|c| match c {
+                        '&' => "&amp;".to_string(),
+                        '<' => "&lt;".to_string(),
+                        '>' => "&gt;".to_string(),
+                        '"' if quotes => "&quot;".to_string(),
+                        '\'' if quotes => "&#39;".to_string(),
+                        '\t' | '\n' | '\r' => c.to_string(),
+                        c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                            '\u{FFFD}'.to_string()
+                        }
+                        c => c.to_string(),
+                    })
+                    .collect();
+                assert_eq!(escaped, by_characters, "{text:?}");
+                if matches!(escaped, Cow::Borrowed(_)) {
+                    assert_eq!(escaped, text.as_str());
+                }
+            }
+        }
+        assert!(matches!(
+            escape_markup("Al-Asad \"base\""),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            escape_attribute("Al-Asad \"base\""),
+            Cow::Owned(_)
+        ));
+    }
 
     fn feature(props: serde_json::Value) -> Feature {
         Feature {

@@ -396,9 +396,9 @@ fn credit(summaries: &[Summary], source: Option<&str>, basemap: bool) -> String 
     let mut parts = Vec::new();
     let reports: BTreeSet<&String> = summaries.iter().flat_map(|s| &s.sources).collect();
     if let Some(source) = source {
-        parts.push(escape_markup(source));
+        parts.push(escape_markup(source).into_owned());
     } else if !reports.is_empty() {
-        let list: Vec<String> = reports.iter().map(|r| escape_markup(r)).collect();
+        let list: Vec<_> = reports.iter().map(|r| escape_markup(r)).collect();
         parts.push(format!("Source: reports {}.", list.join(", ")));
     }
     if basemap {
