@@ -168,10 +168,10 @@ fn rows_exceed(path: &Path, limit: u64) -> Result<bool> {
             return Ok(true);
         }
     }
-    match last {
-        b'\r' => lines += 1,
-        b'\n' => {}
-        _ => lines += 1,
+    // A last lone CR is a line end nothing came after to count it; a last
+    // row without a line end is a line too.
+    if last != b'\n' {
+        lines += 1;
     }
     Ok(lines.saturating_sub(1) > limit)
 }
