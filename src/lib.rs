@@ -31,6 +31,7 @@
 
 pub mod distance;
 pub mod error;
+pub mod event_outputs;
 pub mod events;
 pub mod extract;
 pub mod gazetteer;

@@ -5,28 +5,25 @@
 //! checked and the events header is checked before any output is opened.
 //! Events then stream: a second thread reads and checks them
 //! ([`crate::read_ahead`]) while this one geocodes, measures and writes, in
-//! file order. Memory holds the place index, the duplicate-id filter and a
+//! file order ([`crate::event_outputs`]: where each event goes). Memory holds the place index, the duplicate-id filter and a
 //! few thousand events in flight, not the events.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use crate::error::{Error, Result};
+use crate::event_outputs::EventOutputs;
 use crate::events::EventReader;
-use crate::geocode::{CachedResolver, PlaceIndex, Unresolved, UnresolvedReason};
+use crate::geocode::{CachedResolver, PlaceIndex, UnresolvedReason};
 use crate::map::basemap::Basemap;
 use crate::map::collect::MapCollector;
 use crate::map::credits::Publishers;
 use crate::map::{credit, draw, Drawing, MapData, MapOptions};
-use crate::model::{Event, EventKind};
 use crate::nearest::BaseIndex;
-use crate::output::analytic::{
-    link_feature, ring_feature, uncertainty_feature, Circles, LinkEnds, DEFAULT_RINGS_KM,
-};
+use crate::output::analytic::{ring_feature, Circles, DEFAULT_RINGS_KM};
 use crate::output::documents::Documents;
-use crate::output::event_record::{EventJson, EventRecord};
+use crate::output::event_record::EventJson;
 use crate::output::geojson::{base_feature, LayerWriter};
 use crate::output::layer::{Format, Layer};
 use crate::output::preview::{self, write_preview_credited, PreviewLayer};
@@ -36,9 +33,9 @@ use crate::output::schema::{
 };
 use crate::output::style;
 use crate::output::style::LayerStyle;
-use crate::output::tables::{write_distance, write_unresolved, Table};
+use crate::output::tables::Table;
 use crate::output::OutputDir;
-use crate::place_memo::{Memo, PlaceMemo};
+use crate::place_memo::PlaceMemo;
 use crate::places::read_places;
 use crate::prepared_events::{Prepared, PreparedEvents};
 use crate::read_ahead::read_ahead;
@@ -518,34 +515,10 @@ impl BuildReport {
     }
 }
 
-/// Counts an event whose place did not resolve, keeps it in the report's
-/// sample, and writes its `unresolved` row.
-fn report_unresolved(
-    report: &mut BuildReport,
-    unresolved: &mut Table,
-    event: &Event,
-    why: &Unresolved<'_>,
-) -> Result<()> {
-    *report
-        .unresolved_by_reason
-        .entry(why.reason.as_str())
-        .or_default() += 1;
-    if report.unresolved_sample.len() < UNRESOLVED_SAMPLE {
-        report.unresolved_sample.push(UnresolvedEvent {
-            event_id: event.id.clone(),
-            line: event.line,
-            place: event.place.clone(),
-            reason: why.reason,
-            candidates: why.candidates_text(),
-        });
-    }
-    write_unresolved(unresolved, event, why)
-}
-
 /// Writes an analytic feature, or, when its shape cannot be drawn in
 /// RFC 7946 (it crosses the 180th meridian or holds a pole), says so in the
 /// report rather than dropping it unseen.
-fn write_shape(
+pub(crate) fn write_shape(
     layer: &mut Layer,
     shape: std::result::Result<geojson::Feature, ShapeError>,
     what: impl Fn() -> String,
@@ -674,7 +647,7 @@ pub fn build_with_progress(
         }
         chosen => chosen,
     };
-    let mut distances = match distance_mode {
+    let distances = match distance_mode {
         Distances::None => None,
         _ => Some(Table::open(
             &mut out,
@@ -683,7 +656,7 @@ pub fn build_with_progress(
             &distance_fields(),
         )?),
     };
-    let mut unresolved = Table::open(&mut out, gpkg, files::UNRESOLVED, &unresolved_fields())?;
+    let unresolved = Table::open(&mut out, gpkg, files::UNRESOLVED, &unresolved_fields())?;
 
     let mut report = BuildReport {
         warnings: index.warnings().to_vec(),
@@ -721,14 +694,29 @@ pub fn build_with_progress(
         || formats
             .iter()
             .any(|f| matches!(f, Format::GeoJson | Format::GeoJsonSeq));
-    let (mut by_match, mut by_precision) = (Tally::default(), Tally::default());
+    let mut outputs = EventOutputs {
+        strikes,
+        attacks,
+        links,
+        areas,
+        distances,
+        unresolved,
+        collector,
+        by_match: Tally::default(),
+        by_precision: Tally::default(),
+        bases,
+        extra_columns: &extra_columns,
+        precision: options.precision,
+        links_wanted: options.links,
+        distance_mode,
+        own_json: json_wanted.then(EventJson::default),
+        rendered: Vec::new(),
+        circles: Circles::default(),
+    };
     let events = std::thread::scope(|scope| -> Result<EventReader<File>> {
         let (mut events, reading) = read_ahead(scope, PreparedEvents::new(events, json_wanted));
         let measure_all = distance_mode == Distances::All || options.links == Links::All;
         let mut memo = PlaceMemo::new(&index, &base_index, measure_all, options.precision);
-        let mut own_json = json_wanted.then(EventJson::default);
-        let mut circles = Circles::default();
-        let mut rendered = Vec::new();
         while let Some(Prepared {
             event: read,
             json,
@@ -761,138 +749,10 @@ pub fn build_with_progress(
                     memo.prefetch(&ahead.place);
                 }
             }
-            let mut own_place = None;
-            let own_found;
-            // A row with its own coordinates is placed and measured for
-            // itself; any other takes what its text was found to be.
-            let placed = match &event.located {
-                None => match memo.of(&event.place) {
-                    Memo::Found {
-                        found,
-                        measured,
-                        block,
-                        head,
-                        nearest_row,
-                    } => Some((
-                        found,
-                        Rc::clone(measured),
-                        Some((&**block, &**head)),
-                        Some(nearest_row),
-                    )),
-                    Memo::Unresolved(why) => {
-                        report_unresolved(&mut report, &mut unresolved, event, why)?;
-                        None
-                    }
-                },
-                Some(_) => {
-                    let ours = memo.of(&event.place).resolution();
-                    match locate(event, ours, &mut own_place) {
-                        Ok(found) => {
-                            own_found = found;
-                            let measured = memo.measured(own_found.position);
-                            Some((&own_found, measured, None, None))
-                        }
-                        Err(why) => {
-                            report_unresolved(&mut report, &mut unresolved, event, &why)?;
-                            None
-                        }
-                    }
-                }
-            };
-            let Some((found, measured, blocks, nearest_row)) = placed else {
-                // Back for reuse like any other: dropped here, its strings
-                // were freed on this thread (into the reading thread's
-                // malloc arena) and allocated again on the reading one.
-                events.recycle(Prepared {
-                    event: read,
-                    json,
-                    json_split,
-                });
-                continue;
-            };
-            report.geocoded += 1;
-            by_match.add(found.match_text());
-            by_precision.add(found.precision.as_str());
-            let nearest = measured.nearest;
-            let nearest_base = measured.nearest_base(bases);
-            let record = EventRecord::new(
-                event,
-                &extra_columns,
-                found,
-                nearest_base,
-                options.precision,
-            );
-            // The reading thread leaves the JSON to this one when it is
-            // the busier of the two.
-            let (own, split) = match (&mut own_json, json.is_empty()) {
-                (Some(writer), true) => {
-                    let split = writer.render(event, &extra_columns, &mut rendered);
-                    (&rendered[..], split)
-                }
-                _ => (&json[..], json_split),
-            };
-            let record = match own.is_empty() {
-                true => record,
-                false => {
-                    let (lead, tail) = own.split_at(split);
-                    record.with_event_json(lead, tail)
-                }
-            };
-            let record = match blocks {
-                Some((found, head)) => record.with_found_json(found).with_head_json(head),
-                None => record,
-            };
-            if let Some(c) = &mut collector {
-                c.add_event(event, found, nearest_base.map(|n| n.base.id.as_str()));
-            }
-            // Only drawn when the layer is wanted: a circle costs hundreds of
-            // geodesics.
-            if let Some(areas) = &mut areas {
-                if let Some(area) =
-                    uncertainty_feature(event, found, options.precision, &mut circles)
-                {
-                    let what = || format!("the uncertainty area of event {}", event.id);
-                    write_shape(areas, area, what, &mut report)?;
-                }
-            }
-            match event.kind {
-                EventKind::Attack => attacks.write_event(&record)?,
-                EventKind::Strike => {
-                    strikes.write_event(&record)?;
-                    for (i, g) in &measured.pairs {
-                        let (base, is_nearest) = (bases[*i], Some(*i) == nearest);
-                        if let Some(table) = &mut distances {
-                            if is_nearest || distance_mode == Distances::All {
-                                let tail = nearest_row.filter(|_| is_nearest);
-                                write_distance(table, event, found, base, g, is_nearest, tail)?;
-                            }
-                        }
-                        let wanted = match options.links {
-                            Links::None => false,
-                            Links::Nearest => is_nearest,
-                            Links::All => true,
-                        };
-                        if let (Some(links), true) = (&mut links, wanted) {
-                            let ends = LinkEnds {
-                                strike: event,
-                                found,
-                                base,
-                                geodesy: g,
-                                nearest: is_nearest,
-                            };
-                            let what =
-                                || format!("the link from strike {} to base {}", event.id, base.id);
-                            write_shape(
-                                links,
-                                link_feature(&ends, options.precision),
-                                what,
-                                &mut report,
-                            )?;
-                        }
-                    }
-                }
-            }
-            drop(record);
+            outputs.write(&mut memo, event, (&json, json_split), &mut report)?;
+            // Back for reuse, placed or not: dropped here, its strings were
+            // freed on this thread (into the reading thread's malloc arena)
+            // and allocated again on the reading one.
             events.recycle(Prepared {
                 event: read,
                 json,
@@ -912,37 +772,39 @@ pub fn build_with_progress(
     });
     errors.into_result()?;
     report.skipped = events.skipped().clone();
-    report.by_match = by_match.into_map();
-    report.by_precision = by_precision.into_map();
+    report.by_match = outputs.by_match.into_map();
+    report.by_precision = outputs.by_precision.into_map();
 
-    report.counts.insert(files::STRIKES, strikes.len());
-    report.counts.insert(files::ATTACKS, attacks.len());
+    report.counts.insert(files::STRIKES, outputs.strikes.len());
+    report.counts.insert(files::ATTACKS, outputs.attacks.len());
     report.counts.insert(files::BASES, base_layer.len());
     for (name, layer) in [
         (files::RINGS, &rings),
-        (files::LINKS, &links),
-        (files::UNCERTAINTY, &areas),
+        (files::LINKS, &outputs.links),
+        (files::UNCERTAINTY, &outputs.areas),
     ] {
         if let Some(layer) = layer {
             report.counts.insert(name, layer.len());
         }
     }
-    if let Some(table) = &distances {
+    if let Some(table) = &outputs.distances {
         report.counts.insert(files::DISTANCES, table.rows());
     }
-    report.counts.insert(files::UNRESOLVED, unresolved.rows());
-    strikes.finish()?;
-    attacks.finish()?;
+    report
+        .counts
+        .insert(files::UNRESOLVED, outputs.unresolved.rows());
+    outputs.strikes.finish()?;
+    outputs.attacks.finish()?;
     base_layer.finish()?;
-    for layer in [rings, links, areas].into_iter().flatten() {
+    for layer in [rings, outputs.links, outputs.areas].into_iter().flatten() {
         layer.finish()?;
     }
-    if let Some(table) = distances {
+    if let Some(table) = outputs.distances {
         table.finish()?;
     }
-    unresolved.finish()?;
+    outputs.unresolved.finish()?;
     docs.finish()?;
-    let map_data = collector.map(|c| c.finish(&publishers));
+    let map_data = outputs.collector.map(|c| c.finish(&publishers));
     if options.preview {
         let count = |name| report.counts.get(name).copied().unwrap_or(0);
         let features = report.counts.values().sum::<usize>()
